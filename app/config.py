@@ -1,0 +1,56 @@
+"""Runtime settings, read from COMITY_* environment variables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"  # noqa: S105
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be served; the message is one line an operator can act on."""
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMITY_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL >= 15 URL; unset starts the embedded server."
+    )
+    data_dir: Path = Field(default=Path(".comity"), description="Folder for embedded data.")
+    secret_key: str | None = Field(default=None, description="HMAC key for access tokens.")
+    env: Environment = Environment.development
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    db_pool_size: int = Field(default=10, ge=1)
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.production
+
+    def effective_secret_key(self) -> str:
+        return self.secret_key or DEFAULT_SECRET_KEY
+
+    def check_servable(self) -> None:
+        """Raise ConfigError when this configuration must not serve requests."""
+        if self.is_production and self.secret_key in (None, "", DEFAULT_SECRET_KEY):
+            raise ConfigError(
+                "COMITY_SECRET_KEY is missing or the development default; "
+                "production refuses to start without a secret of at least 32 bytes."
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Small shared kit used by every domain: request context, middleware, logging, pagination."""

@@ -1,0 +1,57 @@
+"""create_app(): routers, error handlers and middleware. No logic."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
+from starlette.concurrency import run_in_threadpool
+
+from app import __version__, db
+from app.config import Settings, get_settings
+from app.core.logging import configure_logging
+from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.errors import install_error_handlers, problem_responses
+from app.health.routes import router as health_router
+
+API_DESCRIPTION = (
+    "Comity coordinates strategic litigation for migrants' and refugees' rights: cases with "
+    "claim-level legal bases, a crosswalk of equivalent provisions across instruments, and a "
+    "matcher that ranks prior wins from other jurisdictions. Every error is an RFC 9457 "
+    "`application/problem+json` document with a stable `code`."
+)
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids `{tag}-{function}` that client generators can rely on."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_app(settings: Settings | None = None, *, check_database: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_servable()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if check_database:
+            await run_in_threadpool(lambda: db.ensure_servable(db.get_engine()))
+        yield
+
+    app = FastAPIOffline(
+        title="Comity",
+        version=__version__,
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        responses=problem_responses(400, 422, 500),
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    return app

@@ -1,0 +1,1 @@
+"""Benchmarks and the retrieval evaluation; run with `make bench` (not part of the tests)."""
