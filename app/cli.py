@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated
 
@@ -60,6 +61,9 @@ def serve(
     settings = get_settings()
     settings.check_servable()
     db.ensure_servable(db.get_engine())
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit
+    # instead runs the atexit hook that stops the embedded PostgreSQL.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         create_app(settings),
         host=host,

