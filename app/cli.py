@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -12,10 +12,16 @@ from rich.table import Table
 
 from app import __version__, db
 from app.config import ConfigError, get_settings
+from app.errors import DomainError
+from app.orgs.models import OrgKind, Role
 
 cli = typer.Typer(no_args_is_help=True, help="Comity: knock-on precedent for migrants' rights.")
 db_cli = typer.Typer(no_args_is_help=True, help="Database schema.")
 cli.add_typer(db_cli, name="db")
+orgs_cli = typer.Typer(no_args_is_help=True, help="Member organisations.")
+cli.add_typer(orgs_cli, name="orgs")
+users_cli = typer.Typer(no_args_is_help=True, help="User accounts.")
+cli.add_typer(users_cli, name="users")
 console = Console()
 
 
@@ -103,10 +109,128 @@ def db_status() -> None:
         raise typer.Exit(1)
 
 
+@orgs_cli.command("create")
+def orgs_create(
+    name: Annotated[str, typer.Argument(help="Display name.")],
+    kind: Annotated[OrgKind, typer.Option(help="clinic, ngo, law_firm or hub.")],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code.")],
+    slug: Annotated[
+        str | None, typer.Option(help="URL name; derived from NAME if omitted.")
+    ] = None,
+) -> None:
+    """Create a member organisation."""
+    from pydantic import ValidationError
+
+    from app.core.time import utcnow
+    from app.orgs.schemas import OrganisationCreate
+    from app.orgs.service import add_organisation
+
+    try:
+        body = OrganisationCreate(name=name, kind=kind, country=country, slug=slug or slugify(name))
+    except ValidationError as exc:
+        _fail(_validation_message(exc))
+    with db.session_scope() as session:
+        org = add_organisation(session, None, body, now=utcnow())
+        console.print(f"Created organisation {org.slug} ({org.id}).")
+
+
+@users_cli.command("create")
+def users_create(
+    email: Annotated[str, typer.Argument(help="Login email.")],
+    org: Annotated[str, typer.Option(help="Slug of the organisation to join.")],
+    role: Annotated[Role, typer.Option(help="viewer, staff, litigator or admin.")],
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a user in an organisation; without --password-stdin a password is printed once."""
+    from app.auth import passwords
+    from app.auth import repository as users
+    from app.auth.models import UserAccount
+    from app.core.time import utcnow
+    from app.orgs import repository as orgs
+    from app.orgs.service import add_membership
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < passwords.MIN_PASSWORD_LENGTH:
+            _fail(f"The password needs at least {passwords.MIN_PASSWORD_LENGTH} characters.")
+    else:
+        password = passwords.generate_password()
+    with db.session_scope() as session:
+        organisation = orgs.organisation_by_slug(session, org)
+        if organisation is None:
+            _fail(f"No organisation with slug {org!r}.")
+        user = users.user_by_email(session, email)
+        if user is None:
+            user = UserAccount(
+                email=email,
+                display_name=name or email.split("@")[0],
+                password_hash=passwords.hash_password(password),
+            )
+            session.add(user)
+            session.flush()
+        elif password_stdin:
+            _fail(f"{email} already exists; it was added to {org} without changing its password.")
+        add_membership(session, None, organisation, user, role, now=utcnow())
+    console.print(f"{email} is now {role.value} of {org}.")
+    if not password_stdin:
+        console.print(f"Password (shown once): {password}")
+
+
+@users_cli.command("hub-admin")
+def users_hub_admin(
+    email: Annotated[str, typer.Argument(help="Login email.")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="Take the right away.")] = False,
+) -> None:
+    """Grant (or with --revoke, take away) hub-admin rights."""
+    from app.audit import service as audit
+    from app.auth import repository as users
+    from app.auth.service import revoke_everything
+    from app.core.time import utcnow
+
+    with db.session_scope() as session:
+        user = users.user_by_email(session, email)
+        if user is None:
+            _fail(f"No user {email!r}.")
+        user.is_hub_admin = not revoke
+        revoke_everything(session, user, utcnow())
+        audit.record(
+            session,
+            None,
+            action="user.update",
+            object_type="user",
+            object_id=user.id,
+            after={"is_hub_admin": user.is_hub_admin},
+        )
+    console.print(f"{email} {'is no longer' if revoke else 'is now'} a hub admin.")
+
+
+def slugify(name: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:64] or "org"
+
+
+def _validation_message(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    assert isinstance(exc, ValidationError)
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"comity: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
 def main() -> None:
     try:
         cli()
-    except ConfigError as exc:
+    except (ConfigError, DomainError) as exc:
         print(f"comity: {exc}", file=sys.stderr)
         sys.exit(2)
 

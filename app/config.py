@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"  # noqa: S105
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"
 
 
 class ConfigError(RuntimeError):
@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     db_pool_size: int = Field(default=10, ge=1)
     db_pool_timeout: float = Field(default=5.0, gt=0)
+    jwt_algorithm: str = "HS256"
+    jwt_private_key_file: Path | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_issuer: str = "comity"
+    jwt_audience: str = "comity-api"
+    access_token_minutes: int = Field(default=15, ge=5, le=15)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    login_account_threshold: int = Field(default=5, ge=1)
+    login_address_threshold: int = Field(default=15, ge=1)
 
     @property
     def is_production(self) -> bool:
@@ -49,6 +58,9 @@ class Settings(BaseSettings):
                 "COMITY_SECRET_KEY is missing or the development default; "
                 "production refuses to start without a secret of at least 32 bytes."
             )
+        from app.auth.tokens import load_keys
+
+        load_keys(self)
 
 
 @lru_cache

@@ -185,11 +185,21 @@ def get_session() -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as exc:
+        if keeps_writes(exc):
+            session.commit()
+        else:
+            session.rollback()
         raise
     finally:
         session.close()
+
+
+def keeps_writes(exc: BaseException) -> bool:
+    """Whether a request that failed with exc must still commit (see DomainError)."""
+    from app.errors import DomainError
+
+    return isinstance(exc, DomainError) and exc.persist_writes
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -48,6 +49,9 @@ class DomainError(Exception):
     status: int = 400
     code: str = "bad_request"
     title: str = "Bad request"
+    # True for the few refusals whose own writes must land (failed-login counters, the
+    # revocation of a reused refresh token's family): the request commits, then answers.
+    persist_writes: bool = False
 
     def __init__(
         self,
@@ -264,6 +268,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_errors)
+    app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -272,6 +277,17 @@ async def _database_errors(request: Request, exc: Exception) -> JSONResponse:
     if exc.connection_invalidated:
         return await _database_unavailable(request, exc)
     return await _unexpected(request, exc)
+
+
+async def _stale_write(request: Request, exc: Exception) -> JSONResponse:
+    """A concurrent writer got there first (the version column no longer matched)."""
+    return problem_response(
+        request,
+        status=412,
+        code="precondition_failed",
+        title="The resource changed since you read it",
+        detail="Another change was saved first; reload and apply yours again.",
+    )
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -11,11 +11,16 @@ from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__, db
+from app.audit.routes import router as audit_router
+from app.auth.routes import router as auth_router
+from app.auth.routes import users_router
+from app.auth.tokens import load_keys
 from app.config import Settings, get_settings
 from app.core.logging import configure_logging
 from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.errors import install_error_handlers, problem_responses
 from app.health.routes import router as health_router
+from app.orgs.routes import router as orgs_router
 
 API_DESCRIPTION = (
     "Comity coordinates strategic litigation for migrants' and refugees' rights: cases with "
@@ -50,8 +55,11 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
         generate_unique_id_function=operation_id,
         responses=problem_responses(400, 422, 500),
     )
+    app.state.settings = settings
+    app.state.signing_keys = load_keys(settings)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(health_router)
+    for router in (health_router, auth_router, users_router, orgs_router, audit_router):
+        app.include_router(router)
     return app

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from app import db
+from app.auth.models import UserAccount
 from app.cli import upgrade_database
 from app.config import Settings
 from app.main import create_app
+from tests.factories import access_token, bearer
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -106,14 +108,18 @@ def app(settings: Settings, engine: Engine) -> FastAPI:
 
 @contextmanager
 def requests_in(app: FastAPI, session: Session) -> Iterator[None]:
-    """Run app's requests inside the test's transaction; their commits become savepoints."""
+    """Run each of app's requests in a savepoint of the test's transaction."""
 
     def test_session() -> Iterator[Session]:
+        request_tx = session.begin_nested()
         try:
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
+            request_tx.commit()
+        except BaseException as exc:
+            if db.keeps_writes(exc):
+                request_tx.commit()
+            else:
+                request_tx.rollback()
             raise
 
     app.dependency_overrides[db.get_session] = test_session
@@ -127,3 +133,9 @@ def requests_in(app: FastAPI, session: Session) -> Iterator[None]:
 def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
     with requests_in(app, session), TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def as_user(app: FastAPI) -> Callable[[UserAccount], dict[str, str]]:
+    """Authorization headers carrying a real access token for a user."""
+    return lambda user: bearer(access_token(app, user))

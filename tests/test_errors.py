@@ -3,18 +3,23 @@ from __future__ import annotations
 import io
 import json
 import logging
+from typing import Annotated
 
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.testclient import TestClient
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app.config import Settings
 from app.core.logging import JsonFormatter
-from app.core.params import reject_unknown_query_params
 from app.errors import ConflictError
 from app.main import create_app
 from tests.helpers import assert_problem
+
+
+class StrictQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: str = ""
 
 
 class Item(BaseModel):
@@ -38,9 +43,9 @@ def build_app(settings: Settings) -> FastAPI:
     def conflict() -> None:
         raise ConflictError("Already there.", existing="/items/1")
 
-    @router.get("/strict", dependencies=[Depends(reject_unknown_query_params)])
-    def strict(q: str = "") -> dict[str, str]:
-        return {"q": q}
+    @router.get("/strict")
+    def strict(query: Annotated[StrictQuery, Query()]) -> dict[str, str]:
+        return {"q": query.q}
 
     app.include_router(router)
     return app
@@ -144,8 +149,8 @@ class TestProblemDocuments:
     def test_unknown_query_parameter_on_strict_endpoint_is_422(self, probe: TestClient) -> None:
         body = assert_problem(probe.get("/strict?q=a&qq=b"), 422, "validation_error")
 
-        assert body["errors"] == [
-            {"loc": ["query", "qq"], "msg": "unknown parameter", "type": "extra_forbidden"}
+        assert [(e["loc"], e["type"]) for e in body["errors"]] == [
+            (["query", "qq"], "extra_forbidden")
         ]
         assert probe.get("/strict?q=a").status_code == 200
 

@@ -1,0 +1,1 @@
+"""Users, credentials, access and refresh tokens, API tokens, and the request principal."""

@@ -1,0 +1,56 @@
+"""FastAPI dependencies: settings, signing keys, and the request's principal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import service
+from app.auth.principal import ANONYMOUS, Principal
+from app.auth.tokens import SigningKeys
+from app.config import Settings
+from app.core.time import utcnow
+from app.db import SessionDep
+from app.errors import AuthenticationRequired
+
+# Documents bearer auth (and Swagger's Authorize button) without rejecting anonymous calls.
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_signing_keys(request: Request) -> SigningKeys:
+    keys: SigningKeys = request.app.state.signing_keys
+    return keys
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+KeysDep = Annotated[SigningKeys, Depends(get_signing_keys)]
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    keys: KeysDep,
+    token: Annotated[str | None, Depends(_bearer)],
+) -> Principal:
+    authorization = request.headers.get("authorization")
+    if authorization is not None and token is None:
+        raise AuthenticationRequired("Use `Authorization: Bearer <token>`.")
+    principal = service.authenticate(session, keys, token, method=request.method, now=utcnow())
+    return principal or ANONYMOUS
+
+
+def require_user(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    if not principal.authenticated:
+        raise AuthenticationRequired("Log in first.")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+UserDep = Annotated[Principal, Depends(require_user)]

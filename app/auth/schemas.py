@@ -1,0 +1,106 @@
+"""Request and response bodies for authentication and the current user."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from app.orgs.models import OrgKind, Role
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires.")
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class LogoutRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str | None = Field(default=None, min_length=1, max_length=200)
+    everywhere: StrictBool = Field(
+        default=False, description="Revoke every session and access token of this user."
+    )
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=12, max_length=1024)
+
+
+class InvitationAccept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=12, max_length=1024)
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class MembershipRead(BaseModel):
+    organisation_id: uuid.UUID
+    organisation_slug: str
+    organisation_name: str
+    organisation_kind: OrgKind
+    role: Role
+
+
+class MeRead(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    is_hub_admin: bool
+    memberships: list[MembershipRead]
+
+
+class ApiTokenScope(StrEnum):
+    read = "read"
+    write = "write"
+
+
+class ApiTokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    scopes: list[ApiTokenScope] = Field(min_length=1, max_length=2)
+    expires_at: datetime | None = Field(
+        default=None, description="When the token stops working; none means never."
+    )
+
+
+class ApiTokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+    display_prefix: str
+    scopes: list[ApiTokenScope]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiTokenCreated(ApiTokenRead):
+    token: str = Field(description="Shown once; only its hash is stored.")
+
+
+class UserPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    active: StrictBool | None = None
+    is_hub_admin: StrictBool | None = None
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    email: str
+    display_name: str
+    active: bool
+    is_hub_admin: bool

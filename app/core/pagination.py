@@ -1,0 +1,39 @@
+"""Cursor pagination: opaque cursors that a client cannot forge into a 500."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from app.errors import FieldError, ValidationFailed
+
+T = TypeVar("T")
+C = TypeVar("C")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(value: Any) -> str:
+    raw = json.dumps(value, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: type[C]) -> C:
+    """Decode a cursor made by encode_cursor whose payload is of `kind`; else a 422."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        value = None
+    if isinstance(value, kind) and not isinstance(value, bool):
+        return value
+    raise ValidationFailed(
+        "The cursor is not one this API issued.",
+        errors=[FieldError(loc=["query", "cursor"], msg="invalid cursor", type="value_error")],
+    )

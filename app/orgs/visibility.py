@@ -1,0 +1,41 @@
+"""What a principal may see, as a SQL condition every read path starts from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_
+
+from app.auth.principal import Principal
+from app.orgs.models import Visibility
+
+
+def in_network(principal: Principal) -> bool:
+    """Members of any organisation, and the hub admins who curate the network."""
+    return bool(principal.org_ids) or principal.is_hub_admin
+
+
+def readable(
+    principal: Principal, owner_column: Any, visibility_column: Any
+) -> ColumnElement[bool]:
+    """Private rows to their organisation, network rows to the network, public rows to all.
+
+    Hub admins curate the network, not members' files: they see private rows only of
+    organisations they belong to, like everyone else.
+    """
+    visible = [Visibility.public]
+    if in_network(principal):
+        visible.append(Visibility.network)
+    clauses = [visibility_column.in_(visible)]
+    if principal.org_ids:
+        clauses.append(owner_column.in_(sorted(principal.org_ids)))
+    return or_(*clauses)
+
+
+def can_read(principal: Principal, owner_id: Any, visibility: Visibility) -> bool:
+    """The same rule as `readable`, for an object already in memory."""
+    return (
+        visibility is Visibility.public
+        or (visibility is Visibility.network and in_network(principal))
+        or owner_id in principal.org_ids
+    )
