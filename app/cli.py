@@ -15,13 +15,21 @@ from app.config import ConfigError, get_settings
 from app.errors import DomainError
 from app.orgs.models import OrgKind, Role
 
-cli = typer.Typer(no_args_is_help=True, help="Comity: knock-on precedent for migrants' rights.")
+cli = typer.Typer(
+    no_args_is_help=True,
+    help="Comity: knock-on precedent for migrants' rights.",
+    pretty_exceptions_show_locals=False,
+)
 db_cli = typer.Typer(no_args_is_help=True, help="Database schema.")
 cli.add_typer(db_cli, name="db")
 orgs_cli = typer.Typer(no_args_is_help=True, help="Member organisations.")
 cli.add_typer(orgs_cli, name="orgs")
 users_cli = typer.Typer(no_args_is_help=True, help="User accounts.")
 cli.add_typer(users_cli, name="users")
+reference_cli = typer.Typer(
+    no_args_is_help=True, help="Reference law: instruments, rights, forums."
+)
+cli.add_typer(reference_cli, name="reference")
 console = Console()
 
 
@@ -107,6 +115,25 @@ def db_status() -> None:
     console.print(table)
     if not status.at_head:
         raise typer.Exit(1)
+
+
+@reference_cli.command("load")
+def reference_load() -> None:
+    """Load or update the reference data shipped with Comity (idempotent)."""
+    from rich.progress import Progress
+
+    from app.reference.loading import load_reference_data
+
+    with Progress(transient=True, console=console) as progress, db.session_scope() as session:
+        task = progress.add_task("Loading reference data", total=None)
+        report = load_reference_data(
+            session, progress=lambda step: progress.update(task, description=f"Loading {step}")
+        )
+    table = Table("table", "added", "changed", "unchanged", title="Reference data")
+    for name, counts in report.tables.items():
+        table.add_row(name, str(counts.added), str(counts.changed), str(counts.unchanged))
+    console.print(table)
+    console.print("Source: " + ", ".join(f"{n} {what}" for what, n in report.source_counts.items()))
 
 
 @orgs_cli.command("create")

@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -276,6 +276,26 @@ async def _database_errors(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     if exc.connection_invalidated:
         return await _database_unavailable(request, exc)
+    if isinstance(exc, IntegrityError):
+        # A constraint caught what validation did not (a race, or a missed check): the
+        # write is refused whole, as a conflict rather than a server error.
+        return problem_response(
+            request,
+            status=409,
+            code="constraint_violation",
+            title="Conflict with stored data",
+            detail="The change conflicts with stored data (a duplicate or a missing reference).",
+        )
+    if isinstance(exc, DataError):
+        # The database refused a value the schema let through (a NUL character, an
+        # out-of-range number): the client's data, not our fault, and nothing was written.
+        return problem_response(
+            request,
+            status=422,
+            code="unstorable_value",
+            title="The request is not valid",
+            detail="A value contains characters or magnitudes that cannot be stored.",
+        )
     return await _unexpected(request, exc)
 
 

@@ -21,6 +21,7 @@ from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.errors import install_error_handlers, problem_responses
 from app.health.routes import router as health_router
 from app.orgs.routes import router as orgs_router
+from app.reference.routes import router as reference_router
 
 API_DESCRIPTION = (
     "Comity coordinates strategic litigation for migrants' and refugees' rights: cases with "
@@ -60,6 +61,14 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, users_router, orgs_router, audit_router):
+    routers = (
+        health_router,
+        auth_router,
+        users_router,
+        orgs_router,
+        audit_router,
+        reference_router,
+    )
+    for router in routers:
         app.include_router(router)
     return app

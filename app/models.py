@@ -1,20 +1,11 @@
 """Every domain's tables, imported so that Alembic and tests see one complete metadata."""
 
-from app.audit.models import AuditEvent
-from app.auth.models import ApiToken, Invitation, LoginThrottle, RefreshToken, UserAccount
+from app.audit import models as audit_models
+from app.auth import models as auth_models
 from app.db import Base
-from app.orgs.models import Membership, Organisation
+from app.orgs import models as org_models
+from app.reference import models as reference_models
 
 metadata = Base.metadata
 
-__all__ = [
-    "ApiToken",
-    "AuditEvent",
-    "Invitation",
-    "LoginThrottle",
-    "Membership",
-    "Organisation",
-    "RefreshToken",
-    "UserAccount",
-    "metadata",
-]
+__all__ = ["audit_models", "auth_models", "metadata", "org_models", "reference_models"]

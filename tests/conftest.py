@@ -27,6 +27,7 @@ from app.auth.models import UserAccount
 from app.cli import upgrade_database
 from app.config import Settings
 from app.main import create_app
+from app.reference.loading import load_reference_data
 from tests.factories import access_token, bearer
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -83,6 +84,8 @@ def engine(settings: Settings, database_url: str) -> Engine:
     engine = db.build_engine(database_url, settings)
     db.use_engine(engine)
     upgrade_database()
+    with db.session_scope() as session:
+        load_reference_data(session)
     return engine
 
 

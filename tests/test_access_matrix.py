@@ -13,13 +13,16 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiToken, UserAccount
 from app.core.time import utcnow
 from app.orgs.models import Organisation, Role, Visibility
+from app.reference.models import CrosswalkRow, Forum, Instrument, RightConcept
 from tests.factories import access_token, bearer, make_org, make_user
 
+REF = "/api/v1/reference"
 ROLES = ("anonymous", "viewer", "staff", "litigator", "admin", "other_org", "hub_admin")
 
 
@@ -63,6 +66,18 @@ def everyone(status: int) -> Expect:
 
 def signed_in(status: int) -> Expect:
     return {**everyone(status), "anonymous": 401}
+
+
+def hub_admins(ok: int) -> Expect:
+    return {**signed_in(403), "hub_admin": ok}
+
+
+def _version(w: World, model: type[Any], key: str) -> int:
+    return int(w.session.get(model, key).version)  # type: ignore[union-attr]
+
+
+def _any_crosswalk_row(w: World) -> str:
+    return str(w.session.scalar(select(CrosswalkRow.id).limit(1)))
 
 
 def org_admins(ok: int, others: int = 403) -> Expect:
@@ -189,6 +204,114 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
         org_admins(204),
     ),
     ("GET", "/api/v1/audit"): (lambda w, v: Call("GET", "/api/v1/audit"), org_admins(200)),
+    **{
+        ("GET", f"{REF}{path}"): (lambda w, v, url=url: Call("GET", f"{REF}{url}"), everyone(200))
+        for path, url in [
+            ("/instruments", "/instruments"),
+            ("/instruments/{instrument_id}", "/instruments/ICCPR"),
+            ("/instruments/{instrument_id}/provisions", "/instruments/ICCPR/provisions"),
+            ("/rights", "/rights"),
+            ("/rights/{right_id}", "/rights/non_refoulement"),
+            ("/forums", "/forums"),
+            ("/forums/{forum_id}", "/forums/ECTHR"),
+            ("/jurisdictions", "/jurisdictions"),
+            ("/jurisdictions/{code}", "/jurisdictions/CO"),
+            ("/jurisdictions/{code}/obligations", "/jurisdictions/CO/obligations"),
+            ("/equivalents", "/equivalents?provision=ECHR:5-1-f"),
+            ("/parse-provision", "/parse-provision?text=CAT%20art.%203"),
+        ]
+    },
+    ("POST", f"{REF}/instruments"): (
+        lambda w, v: Call(
+            "POST",
+            f"{REF}/instruments",
+            json={
+                "id": "NEW-TREATY",
+                "short_code": "NT",
+                "name": "New Treaty",
+                "type": "treaty",
+                "system": "UN",
+                "binding": True,
+            },
+        ),
+        hub_admins(201),
+    ),
+    ("PATCH", f"{REF}/instruments/{{instrument_id}}"): (
+        lambda w, v: Call(
+            "PATCH",
+            f"{REF}/instruments/CAT",
+            json={"uncertain": True},
+            headers={"If-Match": f'"{_version(w, Instrument, "CAT")}"'},
+        ),
+        hub_admins(200),
+    ),
+    ("POST", f"{REF}/instruments/{{instrument_id}}/provisions"): (
+        lambda w, v: Call("POST", f"{REF}/instruments/CAT/provisions", json={"article": "99"}),
+        hub_admins(201),
+    ),
+    ("POST", f"{REF}/rights"): (
+        lambda w, v: Call(
+            "POST",
+            f"{REF}/rights",
+            json={
+                "id": "new_right",
+                "label_en": "N",
+                "label_es": "N",
+                "label_fr": "N",
+                "description": "D",
+                "kind": "principle",
+            },
+        ),
+        hub_admins(201),
+    ),
+    ("PATCH", f"{REF}/rights/{{right_id}}"): (
+        lambda w, v: Call(
+            "PATCH",
+            f"{REF}/rights/non_refoulement",
+            json={"label_fr": "X"},
+            headers={"If-Match": f'"{_version(w, RightConcept, "non_refoulement")}"'},
+        ),
+        hub_admins(200),
+    ),
+    ("POST", f"{REF}/crosswalk"): (
+        lambda w, v: Call(
+            "POST",
+            f"{REF}/crosswalk",
+            json={"right_id": "non_refoulement", "provision": "ECHR:77", "basis": "explicit"},
+        ),
+        hub_admins(201),
+    ),
+    ("DELETE", f"{REF}/crosswalk/{{row_id}}"): (
+        lambda w, v: Call("DELETE", f"{REF}/crosswalk/{_any_crosswalk_row(w)}"),
+        hub_admins(204),
+    ),
+    ("POST", f"{REF}/forums"): (
+        lambda w, v: Call(
+            "POST",
+            f"{REF}/forums",
+            json={
+                "id": "PE-TC",
+                "name": "Tribunal Constitucional",
+                "level": "national_apex",
+                "jurisdiction_code": "PE",
+                "decision_effect": "binding_domestic_precedent",
+            },
+        ),
+        {**signed_in(201), "viewer": 403, "staff": 403},
+    ),
+    ("PATCH", f"{REF}/forums/{{forum_id}}"): (
+        lambda w, v: Call(
+            "PATCH",
+            f"{REF}/forums/ECTHR",
+            json={"seat": "Strasbourg"},
+            headers={"If-Match": f'"{_version(w, Forum, "ECTHR")}"'},
+        ),
+        hub_admins(200),
+    ),
+    ("PUT", f"{REF}/ratifications/{{state}}/{{instrument_id}}"): (
+        lambda w, v: Call("PUT", f"{REF}/ratifications/CO/CAT-ART22", json={"status": "party"}),
+        hub_admins(200),
+    ),
 }
 
 

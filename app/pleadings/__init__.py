@@ -1,0 +1,1 @@
+"""Model pleadings: Markdown templates that hubs share and litigators fill in for a case."""

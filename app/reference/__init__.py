@@ -1,0 +1,1 @@
+"""The legal reference model: instruments, provisions, rights crosswalk, forums, ratifications."""

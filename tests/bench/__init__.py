@@ -1,0 +1,1 @@
+"""Tests of the benchmark helpers: retrieval metrics and the BM25 baseline."""
