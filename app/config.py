@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=Path(".comity"), description="Folder for embedded data.")
     secret_key: str | None = Field(default=None, description="HMAC key for access tokens.")
+    data_key: str | None = Field(
+        default=None, description="Keys for protected client data: kid:base64[,kid:base64]."
+    )
     env: Environment = Environment.development
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
@@ -59,8 +62,10 @@ class Settings(BaseSettings):
                 "production refuses to start without a secret of at least 32 bytes."
             )
         from app.auth.tokens import load_keys
+        from app.core.crypto import load_keyring
 
         load_keys(self)
+        load_keyring(self)
 
 
 @lru_cache

@@ -15,7 +15,9 @@ from app.audit.routes import router as audit_router
 from app.auth.routes import router as auth_router
 from app.auth.routes import users_router
 from app.auth.tokens import load_keys
+from app.cases.routes import router as cases_router
 from app.config import Settings, get_settings
+from app.core.crypto import load_keyring
 from app.core.logging import configure_logging
 from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.errors import install_error_handlers, problem_responses
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
     )
     app.state.settings = settings
     app.state.signing_keys = load_keys(settings)
+    app.state.keyring = load_keyring(settings)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
         orgs_router,
         audit_router,
         reference_router,
+        cases_router,
     )
     for router in routers:
         app.include_router(router)

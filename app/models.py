@@ -2,10 +2,20 @@
 
 from app.audit import models as audit_models
 from app.auth import models as auth_models
+from app.cases import models as case_models
+from app.core import idempotency
 from app.db import Base
 from app.orgs import models as org_models
 from app.reference import models as reference_models
 
 metadata = Base.metadata
 
-__all__ = ["audit_models", "auth_models", "metadata", "org_models", "reference_models"]
+__all__ = [
+    "audit_models",
+    "auth_models",
+    "case_models",
+    "idempotency",
+    "metadata",
+    "org_models",
+    "reference_models",
+]

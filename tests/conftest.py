@@ -7,6 +7,7 @@ dropped at the end.
 
 from __future__ import annotations
 
+import base64
 import os
 import tempfile
 import uuid
@@ -31,6 +32,7 @@ from app.reference.loading import load_reference_data
 from tests.factories import access_token, bearer
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+TEST_DATA_KEY = "test1:" + base64.b64encode(b"k" * 32).decode()
 
 
 class DatabaseServer:
@@ -76,7 +78,12 @@ def database_url(test_server: DatabaseServer) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=TEST_SECRET, log_level="WARNING")
+    return Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        data_key=TEST_DATA_KEY,
+        log_level="WARNING",
+    )
 
 
 @pytest.fixture(scope="session")

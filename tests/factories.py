@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 from app.auth import passwords
 from app.auth.models import UserAccount
 from app.auth.tokens import issue_access_token
+from app.cases.models import LegalCase
+from app.cases.schemas import CaseCreate
+from app.cases.service import create_case_record
 from app.core.time import utcnow
-from app.orgs.models import Membership, Organisation, OrgKind, Role
+from app.orgs.models import Membership, Organisation, OrgKind, Role, Visibility
 
 _seq = itertools.count(1)
 
@@ -72,3 +75,34 @@ def access_token(app: FastAPI, user: UserAccount, *, ttl: timedelta = timedelta(
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_case(
+    session: Session,
+    *,
+    org: Organisation,
+    visibility: Visibility = Visibility.private,
+    forum_id: str = "ECTHR",
+    claims: list[dict[str, object]] | None = None,
+    **fields: object,
+) -> LegalCase:
+    """A case written as the service writes it, owned by org."""
+    body = CaseCreate.model_validate(
+        {
+            "title": fields.pop("title", f"Case {next(_seq)} v. Italy"),
+            "forum_id": forum_id,
+            "respondent_states": fields.pop("respondent_states", ["IT"]),
+            "claims": claims
+            if claims is not None
+            else [
+                {
+                    "right_id": "collective_expulsion",
+                    "provisions": ["ECHR-P4:4"],
+                    "finding": "violation",
+                },
+            ],
+            **fields,
+        }
+    )
+    body.visibility = visibility
+    return create_case_record(session, None, org.id, body, now=utcnow())

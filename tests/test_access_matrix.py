@@ -17,10 +17,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiToken, UserAccount
+from app.cases.models import (
+    CaseCitation,
+    CaseParty,
+    ProtectedPartyData,
+    Provenance,
+    ReviewState,
+    RightsClaim,
+    Treatment,
+)
+from app.core.crypto import Keyring
 from app.core.time import utcnow
 from app.orgs.models import Organisation, Role, Visibility
 from app.reference.models import CrosswalkRow, Forum, Instrument, RightConcept
-from tests.factories import access_token, bearer, make_org, make_user
+from tests.conftest import TEST_DATA_KEY
+from tests.factories import access_token, bearer, make_case, make_org, make_user
 
 REF = "/api/v1/reference"
 ROLES = ("anonymous", "viewer", "staff", "litigator", "admin", "other_org", "hub_admin")
@@ -96,6 +107,183 @@ def _foreign_token(w: World, _: Visibility | None) -> Call:
     w.session.add(token)
     w.session.flush()
     return Call("DELETE", f"/api/v1/me/api-tokens/{token.id}")
+
+
+READERS = {
+    Visibility.private: {"viewer", "staff", "litigator", "admin"},
+    Visibility.network: {"viewer", "staff", "litigator", "admin", "other_org", "hub_admin"},
+    Visibility.public: set(ROLES),
+}
+LITIGATORS = {"litigator", "admin"}
+
+
+def on_case(
+    ok: int, allowed: set[str] | None = None, *, write: bool = True
+) -> dict[Visibility, Expect]:
+    """Expected statuses on a case-owned route: 401 anonymous writes, 404 if unreadable,
+    `ok` for the allowed roles, 403 for other readers."""
+    table: dict[Visibility, Expect] = {}
+    for vis in Visibility:
+        row: Expect = {}
+        for role in ROLES:
+            if write and role == "anonymous":
+                row[role] = 401
+            elif role not in READERS[vis]:
+                row[role] = 404
+            elif allowed is None or role in allowed:
+                row[role] = ok
+            else:
+                row[role] = 403
+        table[vis] = row
+    return table
+
+
+def _case(w: World, v: Visibility | None) -> Any:
+    return make_case(w.session, org=w.owner, visibility=v or Visibility.private)
+
+
+def _claim_of(w: World, v: Visibility | None) -> tuple[Any, Any]:
+    case = _case(w, v)
+    claim = w.session.scalar(select(RightsClaim).where(RightsClaim.case_id == case.id))
+    return case, claim
+
+
+def _party(w: World, v: Visibility | None) -> tuple[Any, Any]:
+    case = _case(w, v)
+    party = CaseParty(case_id=case.id, role="applicant", pseudonym="A.B.")
+    w.session.add(party)
+    w.session.flush()
+    w.session.add(
+        ProtectedPartyData(
+            party_id=party.id,
+            ciphertext=Keyring.parse(TEST_DATA_KEY).encrypt(
+                b'{"legal_names": ["X"]}', party.id.bytes
+            ),
+        )
+    )
+    w.session.flush()
+    return case, party
+
+
+def _citation(w: World, v: Visibility | None) -> tuple[Any, Any]:
+    case = _case(w, v)
+    citation = CaseCitation(
+        citing_case_id=case.id,
+        unresolved_text="no. 1/20",
+        treatment=Treatment.supports,
+        provenance=Provenance.manual,
+        review_state=ReviewState.pending,
+    )
+    w.session.add(citation)
+    w.session.flush()
+    return case, citation
+
+
+def _tag(case: Any) -> dict[str, str]:
+    return {"If-Match": f'"{case.version}"'}
+
+
+C = "/api/v1/cases"
+NEW_CASE = {"title": "T v. Italy", "forum_id": "ECTHR", "respondent_states": ["IT"]}
+CASE_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
+    ("GET", C): (lambda w, v: Call("GET", C), everyone(200)),
+    ("POST", C): (
+        lambda w, v: Call("POST", C, json=NEW_CASE),
+        {**signed_in(403), "litigator": 201, "admin": 201, "other_org": 201},
+    ),
+    ("GET", f"{C}/{{case_id}}"): (
+        lambda w, v: Call("GET", f"{C}/{_case(w, v).id}"),
+        on_case(200, write=False),
+    ),
+    ("PATCH", f"{C}/{{case_id}}"): (
+        lambda w, v: (
+            lambda c: Call("PATCH", f"{C}/{c.id}", json={"holding": "H"}, headers=_tag(c))
+        )(_case(w, v)),
+        on_case(200, LITIGATORS),
+    ),
+    ("DELETE", f"{C}/{{case_id}}"): (
+        lambda w, v: (lambda c: Call("DELETE", f"{C}/{c.id}", headers=_tag(c)))(_case(w, v)),
+        on_case(204, {"admin"}),
+    ),
+    **{
+        ("GET", f"{C}/{{case_id}}/{sub}"): (
+            lambda w, v, sub=sub: Call("GET", f"{C}/{_case(w, v).id}/{sub}"),
+            on_case(200, write=False),
+        )
+        for sub in ("claims", "updates", "parties", "citations", "cited-by")
+    },
+    ("POST", f"{C}/{{case_id}}/claims"): (
+        lambda w, v: Call(
+            "POST",
+            f"{C}/{_case(w, v).id}/claims",
+            json={"right_id": "non_refoulement", "provisions": ["ECHR:3"]},
+        ),
+        on_case(201, LITIGATORS),
+    ),
+    ("PATCH", f"{C}/{{case_id}}/claims/{{claim_id}}"): (
+        lambda w, v: (
+            lambda cc: Call(
+                "PATCH",
+                f"{C}/{cc[0].id}/claims/{cc[1].id}",
+                json={"finding": "violation"},
+                headers=_tag(cc[0]),
+            )
+        )(_claim_of(w, v)),
+        on_case(200, LITIGATORS),
+    ),
+    ("DELETE", f"{C}/{{case_id}}/claims/{{claim_id}}"): (
+        lambda w, v: (
+            lambda cc: Call("DELETE", f"{C}/{cc[0].id}/claims/{cc[1].id}", headers=_tag(cc[0]))
+        )(_claim_of(w, v)),
+        on_case(204, LITIGATORS),
+    ),
+    ("POST", f"{C}/{{case_id}}/updates"): (
+        lambda w, v: Call(
+            "POST",
+            f"{C}/{_case(w, v).id}/updates",
+            json={"kind": "hearing", "occurred_on": "2025-01-01", "summary": "Heard."},
+        ),
+        on_case(201, {"staff", "litigator", "admin"}),
+    ),
+    ("POST", f"{C}/{{case_id}}/parties"): (
+        lambda w, v: Call("POST", f"{C}/{_case(w, v).id}/parties", json={"pseudonym": "C.D."}),
+        on_case(201, LITIGATORS),
+    ),
+    ("GET", f"{C}/{{case_id}}/parties/{{party_id}}/protected"): (
+        lambda w, v: (lambda cp: Call("GET", f"{C}/{cp[0].id}/parties/{cp[1].id}/protected"))(
+            _party(w, v)
+        ),
+        on_case(200, LITIGATORS),
+    ),
+    ("PUT", f"{C}/{{case_id}}/parties/{{party_id}}/protected"): (
+        lambda w, v: (
+            lambda cp: Call(
+                "PUT", f"{C}/{cp[0].id}/parties/{cp[1].id}/protected", json={"legal_names": ["Y"]}
+            )
+        )(_party(w, v)),
+        on_case(204, LITIGATORS),
+    ),
+    ("DELETE", f"{C}/{{case_id}}/parties/{{party_id}}/protected"): (
+        lambda w, v: (lambda cp: Call("DELETE", f"{C}/{cp[0].id}/parties/{cp[1].id}/protected"))(
+            _party(w, v)
+        ),
+        on_case(204, LITIGATORS),
+    ),
+    ("POST", f"{C}/{{case_id}}/citations"): (
+        lambda w, v: Call(
+            "POST", f"{C}/{_case(w, v).id}/citations", json={"citation_text": "no. 27765/09"}
+        ),
+        on_case(201, LITIGATORS),
+    ),
+    ("PATCH", f"{C}/{{case_id}}/citations/{{citation_id}}"): (
+        lambda w, v: (
+            lambda cc: Call(
+                "PATCH", f"{C}/{cc[0].id}/citations/{cc[1].id}", json={"review_state": "accepted"}
+            )
+        )(_citation(w, v)),
+        on_case(200, LITIGATORS),
+    ),
+}
 
 
 MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]] = {
@@ -308,6 +496,7 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
         ),
         hub_admins(200),
     ),
+    **CASE_MATRIX,
     ("PUT", f"{REF}/ratifications/{{state}}/{{instrument_id}}"): (
         lambda w, v: Call("PUT", f"{REF}/ratifications/CO/CAT-ART22", json={"status": "party"}),
         hub_admins(200),

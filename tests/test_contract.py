@@ -15,14 +15,17 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.main import create_app
 from app.orgs.models import Role
-from tests.conftest import TEST_SECRET, requests_in
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET, requests_in
 from tests.factories import access_token, bearer, make_org, make_user
 
 CONFIG = Path(__file__).resolve().parent.parent / "schemathesis.toml"
 
 # Loaded at import: schemathesis parametrizes at collection time. The database is bound per
 # test through the `engine` and `session` fixtures, not here.
-APP = create_app(Settings(secret_key=TEST_SECRET, log_level="WARNING"), check_database=False)
+APP = create_app(
+    Settings(secret_key=TEST_SECRET, data_key=TEST_DATA_KEY, log_level="WARNING"),
+    check_database=False,
+)
 schema = schemathesis.openapi.from_asgi(
     "/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
 )

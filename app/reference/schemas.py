@@ -7,6 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from app.core.types import IsoDate
 from app.reference.models import (
     Basis,
     DecisionEffect,
@@ -109,8 +110,8 @@ class ProvisionCreate(Strict):
     article: str = Field(
         min_length=1, max_length=120, description="As written, e.g. `5(1)(f)` or `5 § 1 (f)`."
     )
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
     successor: str | None = Field(
         default=None, max_length=200, description="Key of the provision that replaced this one."
     )

@@ -1,0 +1,1 @@
+"""The case record: cases, claims with findings, parties, timeline and citations."""

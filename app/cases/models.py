@@ -1,0 +1,290 @@
+"""Case-record tables."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import Timestamps, UuidPk
+from app.db import Base
+from app.orgs.models import Visibility, pg_enum
+
+
+class CaseStatus(StrEnum):
+    draft = "draft"
+    pending = "pending"
+    decided = "decided"
+    appealed = "appealed"
+    closed = "closed"
+
+
+class Outcome(StrEnum):
+    pending = "pending"
+    win = "win"
+    partial = "partial"
+    loss = "loss"
+    inadmissible = "inadmissible"
+    settled = "settled"
+    withdrawn = "withdrawn"
+    advisory = "advisory"
+
+
+class Finding(StrEnum):
+    violation = "violation"
+    no_violation = "no_violation"
+    prospective_violation = "prospective_violation"
+    inadmissible = "inadmissible"
+    not_examined = "not_examined"
+    upheld = "upheld"
+    rejected = "rejected"
+    pending = "pending"
+    settled = "settled"
+    favourable = "favourable"
+    unfavourable = "unfavourable"
+    remitted = "remitted"
+
+
+FAVOURABLE_FINDINGS = frozenset(
+    {Finding.violation, Finding.prospective_violation, Finding.upheld, Finding.favourable}
+)
+ADVERSE_FINDINGS = frozenset(
+    {Finding.no_violation, Finding.rejected, Finding.unfavourable, Finding.inadmissible}
+)
+
+
+class Population(StrEnum):
+    children = "children"
+    unaccompanied_children = "unaccompanied_children"
+    families = "families"
+    asylum_seekers = "asylum_seekers"
+    refugees = "refugees"
+    migrant_workers = "migrant_workers"
+    undocumented_migrants = "undocumented_migrants"
+    stateless_persons = "stateless_persons"
+    trafficked_persons = "trafficked_persons"
+    women = "women"
+    lgbtiq_persons = "lgbtiq_persons"
+    persons_with_disabilities = "persons_with_disabilities"
+    internally_displaced = "internally_displaced"
+    climate_displaced = "climate_displaced"
+
+
+class ImplementationStatus(StrEnum):
+    implemented = "implemented"
+    partly = "partly"
+    not_implemented = "not_implemented"
+    unknown = "unknown"
+
+
+class IdentifierKind(StrEnum):
+    ecli = "ecli"
+    application_number = "application_number"
+    communication_number = "communication_number"
+    docket_number = "docket_number"
+    neutral_citation = "neutral_citation"
+    series_number = "series_number"
+    un_document_symbol = "un_document_symbol"
+    other = "other"
+
+
+class UpdateKind(StrEnum):
+    filing = "filing"
+    hearing = "hearing"
+    interim_measures = "interim_measures"
+    decision = "decision"
+    appeal = "appeal"
+    implementation = "implementation"
+    communication = "communication"
+    note = "note"
+
+
+class Treatment(StrEnum):
+    """The Akoma Ntoso judicial vocabulary for how one decision treats another."""
+
+    applies = "applies"
+    supports = "supports"
+    is_analog_to = "isAnalogTo"
+    extends = "extends"
+    restricts = "restricts"
+    contrasts = "contrasts"
+    distinguishes = "distinguishes"
+    overrules = "overrules"
+    puts_in_question = "putsInQuestion"
+    dissents_from = "dissentsFrom"
+
+
+POSITIVE_TREATMENTS = frozenset(
+    {Treatment.applies, Treatment.supports, Treatment.is_analog_to, Treatment.extends}
+)
+NEGATIVE_TREATMENTS = frozenset(
+    {Treatment.distinguishes, Treatment.overrules, Treatment.puts_in_question, Treatment.restricts}
+)
+
+
+class Provenance(StrEnum):
+    manual = "manual"
+    extracted = "extracted"
+    imported = "imported"
+
+
+class ReviewState(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class LegalCase(UuidPk, Timestamps, Base):
+    __tablename__ = "legal_case"
+    __table_args__ = (
+        CheckConstraint("importance BETWEEN 1 AND 4", name="importance"),
+        Index("ix_legal_case_owner_visibility", "owner_org_id", "visibility"),
+        Index("ix_legal_case_decided_on", "decided_on"),
+    )
+
+    reference_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    short_title: Mapped[str | None] = mapped_column(String(200))
+    citation: Mapped[str | None] = mapped_column(String(500))
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forum.id"), index=True)
+    forum_jurisdiction: Mapped[str] = mapped_column(String(16))
+    respondent_states: Mapped[list[str]] = mapped_column(ARRAY(String(2)), default=list)
+    language: Mapped[str | None] = mapped_column(String(8))
+    filed_on: Mapped[date | None]
+    decided_on: Mapped[date | None]
+    status: Mapped[CaseStatus] = mapped_column(pg_enum(CaseStatus, "case_status"))
+    procedural_posture: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[Outcome] = mapped_column(pg_enum(Outcome, "case_outcome"))
+    outcome_explicit: Mapped[bool] = mapped_column(default=False)
+    facts_summary: Mapped[str] = mapped_column(Text, default="")
+    holding: Mapped[str] = mapped_column(Text, default="")
+    law_text: Mapped[str] = mapped_column(Text, default="")
+    internal_notes: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(ARRAY(String(60)), default=list)
+    populations: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
+    importance: Mapped[int | None] = mapped_column(Integer)
+    implementation_status: Mapped[ImplementationStatus | None] = mapped_column(
+        pg_enum(ImplementationStatus, "implementation_status")
+    )
+    implementation_note: Mapped[str | None] = mapped_column(Text)
+    owner_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"))
+    visibility: Mapped[Visibility] = mapped_column(pg_enum(Visibility, "visibility"))
+    created_by: Mapped[uuid.UUID | None]
+    updated_by: Mapped[uuid.UUID | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseIdentifier(UuidPk, Base):
+    """A typed identifier. ECLIs are unique everywhere, other kinds within one forum."""
+
+    __tablename__ = "case_identifier"
+    __table_args__ = (UniqueConstraint("kind", "value", "forum_id"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[IdentifierKind] = mapped_column(pg_enum(IdentifierKind, "identifier_kind"))
+    value: Mapped[str] = mapped_column(String(200))
+    # The forum whose numbering the value belongs to; "*" for globally unique kinds (ECLI).
+    forum_id: Mapped[str] = mapped_column(String(40))
+
+
+claim_provision = Table(
+    "claim_provision",
+    Base.metadata,
+    Column("claim_id", ForeignKey("rights_claim.id", ondelete="CASCADE"), primary_key=True),
+    Column("provision_id", ForeignKey("provision.id"), primary_key=True, index=True),
+)
+
+
+class RightsClaim(UuidPk, Base):
+    __tablename__ = "rights_claim"
+    __table_args__ = (Index("ix_rights_claim_right_finding", "right_id", "finding"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    right_id: Mapped[str] = mapped_column(ForeignKey("right_concept.id"))
+    argument_summary: Mapped[str | None] = mapped_column(Text)
+    finding: Mapped[Finding] = mapped_column(pg_enum(Finding, "claim_finding"))
+    remedy: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseParty(UuidPk, Base):
+    __tablename__ = "case_party"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(40))
+    pseudonym: Mapped[str] = mapped_column(String(200))
+
+
+class ProtectedPartyData(Base):
+    """Client identity, encrypted at rest (AES-GCM, key id in the value, party id as AAD)."""
+
+    __tablename__ = "protected_party_data"
+
+    party_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("case_party.id", ondelete="CASCADE"), primary_key=True
+    )
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class CaseUpdate(UuidPk, Base):
+    __tablename__ = "case_update"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[UpdateKind] = mapped_column(pg_enum(UpdateKind, "update_kind"))
+    occurred_on: Mapped[date]
+    summary: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(default=False)
+    findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    author_id: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CaseCitation(UuidPk, Base):
+    __tablename__ = "case_citation"
+
+    citing_case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
+    )
+    cited_case_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="SET NULL"), index=True
+    )
+    unresolved_text: Mapped[str | None] = mapped_column(String(500))
+    identifier_kind: Mapped[str | None] = mapped_column(String(40))
+    identifier_value: Mapped[str | None] = mapped_column(String(200))
+    treatment: Mapped[Treatment] = mapped_column(pg_enum(Treatment, "citation_treatment"))
+    pinpoint: Mapped[str | None] = mapped_column(String(100))
+    provenance: Mapped[Provenance] = mapped_column(pg_enum(Provenance, "citation_provenance"))
+    review_state: Mapped[ReviewState] = mapped_column(pg_enum(ReviewState, "review_state"))
+    uncertain: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

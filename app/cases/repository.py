@@ -1,0 +1,184 @@
+"""SQL for the case record. Every read starts from `readable(principal)`."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, select
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.cases.models import (
+    CaseCitation,
+    CaseIdentifier,
+    CaseParty,
+    CaseUpdate,
+    LegalCase,
+    ProtectedPartyData,
+    RightsClaim,
+    claim_provision,
+)
+from app.orgs.visibility import readable
+from app.reference.models import Provision
+
+
+def visible(principal: Principal) -> Any:
+    return readable(principal, LegalCase.owner_org_id, LegalCase.visibility)
+
+
+def readable_case(session: Session, principal: Principal, case_id: uuid.UUID) -> LegalCase | None:
+    return session.scalar(select(LegalCase).where(LegalCase.id == case_id, visible(principal)))
+
+
+def claims_of(
+    session: Session, case_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[RightsClaim]]:
+    out: dict[uuid.UUID, list[RightsClaim]] = defaultdict(list)
+    for claim in session.scalars(
+        select(RightsClaim)
+        .where(RightsClaim.case_id.in_(list(case_ids)))
+        .order_by(RightsClaim.position, RightsClaim.id)
+    ):
+        out[claim.case_id].append(claim)
+    return out
+
+
+def provisions_of_claims(
+    session: Session, claim_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[Provision]]:
+    out: dict[uuid.UUID, list[Provision]] = defaultdict(list)
+    rows = session.execute(
+        select(claim_provision.c.claim_id, Provision)
+        .join(Provision, Provision.id == claim_provision.c.provision_id)
+        .where(claim_provision.c.claim_id.in_(list(claim_ids)))
+        .order_by(Provision.instrument_id, Provision.path)
+    )
+    for claim_id, provision in rows:
+        out[claim_id].append(provision)
+    return out
+
+
+def set_claim_provisions(
+    session: Session, claim_id: uuid.UUID, provision_ids: Iterable[uuid.UUID]
+) -> None:
+    session.execute(claim_provision.delete().where(claim_provision.c.claim_id == claim_id))
+    ids = list(dict.fromkeys(provision_ids))
+    if ids:
+        session.execute(
+            claim_provision.insert(), [{"claim_id": claim_id, "provision_id": p} for p in ids]
+        )
+
+
+def identifiers_of(
+    session: Session, case_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[CaseIdentifier]]:
+    out: dict[uuid.UUID, list[CaseIdentifier]] = defaultdict(list)
+    for ident in session.scalars(
+        select(CaseIdentifier)
+        .where(CaseIdentifier.case_id.in_(list(case_ids)))
+        .order_by(CaseIdentifier.kind, CaseIdentifier.value)
+    ):
+        out[ident.case_id].append(ident)
+    return out
+
+
+def case_with_identifier(
+    session: Session, kind: str, value: str, forum_scope: str
+) -> uuid.UUID | None:
+    return session.scalar(
+        select(CaseIdentifier.case_id).where(
+            CaseIdentifier.kind == kind,
+            CaseIdentifier.value == value,
+            CaseIdentifier.forum_id == forum_scope,
+        )
+    )
+
+
+def filtered_cases(principal: Principal, filters: dict[str, Any]) -> Select[LegalCase]:
+    """Readable cases narrowed by the list filters (claims filters join through EXISTS)."""
+    stmt = select(LegalCase).where(visible(principal))
+    simple = {
+        "forum": LegalCase.forum_id,
+        "jurisdiction": LegalCase.forum_jurisdiction,
+        "outcome": LegalCase.outcome,
+        "status": LegalCase.status,
+        "owner_org_id": LegalCase.owner_org_id,
+        "visibility": LegalCase.visibility,
+    }
+    for name, column in simple.items():
+        if filters.get(name) is not None:
+            stmt = stmt.where(column == filters[name])
+    if filters.get("respondent"):
+        stmt = stmt.where(LegalCase.respondent_states.contains([filters["respondent"]]))
+    if filters.get("keyword"):
+        stmt = stmt.where(LegalCase.keywords.contains([filters["keyword"]]))
+    if filters.get("population"):
+        stmt = stmt.where(LegalCase.populations.contains([filters["population"]]))
+    if filters.get("decided_from"):
+        stmt = stmt.where(LegalCase.decided_on >= filters["decided_from"])
+    if filters.get("decided_to"):
+        stmt = stmt.where(LegalCase.decided_on <= filters["decided_to"])
+    claim_conditions = []
+    if filters.get("right"):
+        claim_conditions.append(RightsClaim.right_id == filters["right"])
+    if filters.get("finding"):
+        claim_conditions.append(RightsClaim.finding == filters["finding"])
+    if filters.get("provision_ids") is not None:
+        claim_conditions.append(
+            exists().where(
+                claim_provision.c.claim_id == RightsClaim.id,
+                claim_provision.c.provision_id.in_(filters["provision_ids"]),
+            )
+        )
+    if claim_conditions:
+        stmt = stmt.where(
+            exists().where(RightsClaim.case_id == LegalCase.id, and_(*claim_conditions))
+        )
+    return stmt
+
+
+def updates_of(session: Session, case_id: uuid.UUID, *, internal: bool) -> list[CaseUpdate]:
+    stmt = select(CaseUpdate).where(CaseUpdate.case_id == case_id)
+    if not internal:
+        stmt = stmt.where(CaseUpdate.internal.is_(False))
+    return list(session.scalars(stmt.order_by(CaseUpdate.occurred_on, CaseUpdate.created_at)))
+
+
+def parties_of(session: Session, case_id: uuid.UUID) -> list[tuple[CaseParty, bool]]:
+    rows = session.execute(
+        select(CaseParty, ProtectedPartyData.party_id.is_not(None))
+        .outerjoin(ProtectedPartyData, ProtectedPartyData.party_id == CaseParty.id)
+        .where(CaseParty.case_id == case_id)
+        .order_by(CaseParty.role, CaseParty.pseudonym)
+    )
+    return [(p, bool(has)) for p, has in rows]
+
+
+def citations_from(session: Session, case_id: uuid.UUID) -> list[CaseCitation]:
+    return list(
+        session.scalars(
+            select(CaseCitation)
+            .where(CaseCitation.citing_case_id == case_id)
+            .order_by(CaseCitation.created_at, CaseCitation.id)
+        )
+    )
+
+
+def citing_cases(
+    session: Session, principal: Principal, case_id: uuid.UUID
+) -> list[tuple[CaseCitation, LegalCase]]:
+    """Citations of case_id made by decisions the principal may read."""
+    rows = session.execute(
+        select(CaseCitation, LegalCase)
+        .join(LegalCase, LegalCase.id == CaseCitation.citing_case_id)
+        .where(CaseCitation.cited_case_id == case_id, visible(principal))
+        .order_by(LegalCase.decided_on.desc().nulls_last(), LegalCase.id)
+    )
+    return [(c, case) for c, case in rows]
+
+
+def cases_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LegalCase]:
+    return {c.id: c for c in session.scalars(select(LegalCase).where(LegalCase.id.in_(list(ids))))}

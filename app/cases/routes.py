@@ -1,0 +1,344 @@
+"""HTTP endpoints for cases and their claims, timeline, parties and citations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from app.auth.dependencies import PrincipalDep, UserDep
+from app.cases import service
+from app.cases.schemas import (
+    CaseCreate,
+    CasePatch,
+    CaseQuery,
+    CaseRead,
+    CaseSummary,
+    CitationCreate,
+    CitationPatch,
+    CitationRead,
+    CitedByQuery,
+    ClaimIn,
+    ClaimPatch,
+    ClaimRead,
+    PartyCreate,
+    PartyRead,
+    ProtectedData,
+    UpdateCreate,
+    UpdateRead,
+)
+from app.core.crypto import Keyring
+from app.core.etag import etag, parse_if_match
+from app.core.idempotency import IdempotencyDep
+from app.core.pagination import Page
+from app.core.time import utcnow
+from app.db import SessionDep
+from app.errors import problem_responses
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+IfMatch = Annotated[str | None, Header()]
+READ = problem_responses(404)
+WRITE = problem_responses(401, 403, 404, 409)
+CONDITIONAL = problem_responses(401, 403, 404, 409, 412, 428)
+
+
+def get_keyring(request: Request) -> Keyring:
+    keyring: Keyring = request.app.state.keyring
+    return keyring
+
+
+KeyringDep = Annotated[Keyring, Depends(get_keyring)]
+
+
+@router.get("", response_model=Page[CaseSummary], responses=problem_responses(422))
+def list_cases(
+    query: Annotated[CaseQuery, Query()], session: SessionDep, principal: PrincipalDep
+) -> Page[CaseSummary]:
+    """Cases you may read, filtered, newest decision first, with cursor pagination."""
+    return service.list_cases(session, principal, query)
+
+
+@router.post("", response_model=CaseRead, status_code=status.HTTP_201_CREATED, responses=WRITE)
+def create_case(
+    body: CaseCreate, session: SessionDep, principal: UserDep, idempotency: IdempotencyDep
+) -> Any:
+    """File a case with its identifiers and claims (litigators and admins)."""
+    return idempotency.run(
+        principal.user_id,
+        body,
+        lambda: service.file_case(session, principal, body, now=utcnow()),
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.get("/{case_id}", response_model=CaseRead, responses=READ)
+def get_case(
+    case_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, response: Response
+) -> CaseRead:
+    """One case with its claims; the ETag is needed to change it."""
+    case = service.get_case(session, principal, case_id)
+    response.headers["ETag"] = etag(case.version)
+    return case
+
+
+@router.patch("/{case_id}", response_model=CaseRead, responses=CONDITIONAL)
+def patch_case(
+    case_id: uuid.UUID,
+    body: CasePatch,
+    session: SessionDep,
+    principal: UserDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> CaseRead:
+    """Edit a case (litigators; visibility: admins). Requires If-Match."""
+    case = service.patch_case(
+        session, principal, case_id, body, expected_version=parse_if_match(if_match), now=utcnow()
+    )
+    response.headers["ETag"] = etag(case.version)
+    return case
+
+
+@router.delete("/{case_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CONDITIONAL)
+def delete_case(
+    case_id: uuid.UUID, session: SessionDep, principal: UserDep, if_match: IfMatch = None
+) -> Response:
+    """Delete a case (admins of the owning organisation). Requires If-Match."""
+    service.delete_case(
+        session, principal, case_id, expected_version=parse_if_match(if_match), now=utcnow()
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{case_id}/claims", response_model=list[ClaimRead], responses=READ)
+def list_claims(
+    case_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> list[ClaimRead]:
+    """The case's rights claims with provisions and findings."""
+    return service.list_claims(session, principal, case_id)
+
+
+@router.post(
+    "/{case_id}/claims",
+    response_model=ClaimRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+def add_claim(
+    case_id: uuid.UUID,
+    body: ClaimIn,
+    session: SessionDep,
+    principal: UserDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """Add a rights claim (litigators)."""
+    return idempotency.run(
+        principal.user_id,
+        body,
+        lambda: service.add_claim(session, principal, case_id, body, now=utcnow()),
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.patch("/{case_id}/claims/{claim_id}", response_model=ClaimRead, responses=CONDITIONAL)
+def patch_claim(
+    case_id: uuid.UUID,
+    claim_id: uuid.UUID,
+    body: ClaimPatch,
+    session: SessionDep,
+    principal: UserDep,
+    if_match: IfMatch = None,
+) -> ClaimRead:
+    """Edit a claim (litigators). Requires the case's If-Match."""
+    return service.patch_claim(
+        session,
+        principal,
+        case_id,
+        claim_id,
+        body,
+        expected_version=parse_if_match(if_match),
+        now=utcnow(),
+    )
+
+
+@router.delete(
+    "/{case_id}/claims/{claim_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CONDITIONAL
+)
+def delete_claim(
+    case_id: uuid.UUID,
+    claim_id: uuid.UUID,
+    session: SessionDep,
+    principal: UserDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Remove a claim (litigators). Requires the case's If-Match."""
+    service.delete_claim(
+        session,
+        principal,
+        case_id,
+        claim_id,
+        expected_version=parse_if_match(if_match),
+        now=utcnow(),
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{case_id}/updates", response_model=list[UpdateRead], responses=READ)
+def list_updates(
+    case_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> list[UpdateRead]:
+    """The case's timeline, oldest first (internal entries for the owning organisation only)."""
+    return service.list_updates(session, principal, case_id)
+
+
+@router.post(
+    "/{case_id}/updates",
+    response_model=UpdateRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+def add_update(
+    case_id: uuid.UUID,
+    body: UpdateCreate,
+    session: SessionDep,
+    principal: UserDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """Post a filing, hearing, interim measure, decision (with findings) or note (staff)."""
+    return idempotency.run(
+        principal.user_id,
+        body,
+        lambda: service.add_update(session, principal, case_id, body, now=utcnow()),
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.get("/{case_id}/parties", response_model=list[PartyRead], responses=READ)
+def list_parties(
+    case_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> list[PartyRead]:
+    """Parties by pseudonym; identities are never listed here."""
+    return service.list_parties(session, principal, case_id)
+
+
+@router.post(
+    "/{case_id}/parties",
+    response_model=PartyRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+def add_party(
+    case_id: uuid.UUID,
+    body: PartyCreate,
+    session: SessionDep,
+    principal: UserDep,
+    keyring: KeyringDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """Add a party with a pseudonym and, optionally, encrypted client data (litigators)."""
+    return idempotency.run(
+        principal.user_id,
+        body,
+        lambda: service.add_party(session, principal, keyring, case_id, body, now=utcnow()),
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.get(
+    "/{case_id}/parties/{party_id}/protected",
+    response_model=ProtectedData,
+    responses=problem_responses(401, 403, 404),
+)
+def get_protected(
+    case_id: uuid.UUID,
+    party_id: uuid.UUID,
+    session: SessionDep,
+    principal: UserDep,
+    keyring: KeyringDep,
+) -> ProtectedData:
+    """A party's client data (litigators and admins of the owning organisation)."""
+    return service.get_protected(session, principal, keyring, case_id, party_id)
+
+
+@router.put(
+    "/{case_id}/parties/{party_id}/protected",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def put_protected(
+    case_id: uuid.UUID,
+    party_id: uuid.UUID,
+    body: ProtectedData,
+    session: SessionDep,
+    principal: UserDep,
+    keyring: KeyringDep,
+) -> Response:
+    """Record or replace a party's client data, encrypted at rest (litigators)."""
+    service.put_protected(session, principal, keyring, case_id, party_id, body, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/{case_id}/parties/{party_id}/protected",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def erase_protected(
+    case_id: uuid.UUID, party_id: uuid.UUID, session: SessionDep, principal: UserDep
+) -> Response:
+    """Erase a party's client data for good; an audit record remains (litigators)."""
+    service.erase_protected(session, principal, case_id, party_id, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{case_id}/citations", response_model=list[CitationRead], responses=READ)
+def list_citations(
+    case_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> list[CitationRead]:
+    """Decisions this case cites, with their treatment."""
+    return service.list_citations(session, principal, case_id)
+
+
+@router.post(
+    "/{case_id}/citations",
+    response_model=CitationRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+def add_citation(
+    case_id: uuid.UUID,
+    body: CitationCreate,
+    session: SessionDep,
+    principal: UserDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """Record that this case cites another decision (litigators)."""
+    return idempotency.run(
+        principal.user_id,
+        body,
+        lambda: service.add_citation(session, principal, case_id, body, now=utcnow()),
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.patch("/{case_id}/citations/{citation_id}", response_model=CitationRead, responses=WRITE)
+def patch_citation(
+    case_id: uuid.UUID,
+    citation_id: uuid.UUID,
+    body: CitationPatch,
+    session: SessionDep,
+    principal: UserDep,
+) -> CitationRead:
+    """Review a citation: accept or reject an extracted one, correct its treatment."""
+    return service.patch_citation(session, principal, case_id, citation_id, body, now=utcnow())
+
+
+@router.get("/{case_id}/cited-by", response_model=list[CitationRead], responses=READ)
+def cited_by(
+    case_id: uuid.UUID,
+    query: Annotated[CitedByQuery, Query()],
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> list[CitationRead]:
+    """Later decisions you may read that cite this one; `knock_on=true` keeps foreign ones."""
+    return service.cited_by(session, principal, case_id, query)
