@@ -17,6 +17,8 @@ install: $(STAMP)
 
 run: install
 	$(COMITY) db upgrade
+	$(COMITY) reference load
+	$(COMITY) demo load
 	$(COMITY) serve --host 127.0.0.1 --port 8000
 
 test: install

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Annotated, NoReturn
+from collections.abc import Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -13,12 +16,12 @@ from rich.table import Table
 from app import __version__, db
 from app.config import ConfigError, get_settings
 from app.errors import DomainError
-from app.orgs.models import OrgKind, Role
+from app.orgs.models import OrgKind, Role, Visibility
 
 cli = typer.Typer(
     no_args_is_help=True,
     help="Comity: knock-on precedent for migrants' rights.",
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
 )
 db_cli = typer.Typer(no_args_is_help=True, help="Database schema.")
 cli.add_typer(db_cli, name="db")
@@ -26,10 +29,14 @@ orgs_cli = typer.Typer(no_args_is_help=True, help="Member organisations.")
 cli.add_typer(orgs_cli, name="orgs")
 users_cli = typer.Typer(no_args_is_help=True, help="User accounts.")
 cli.add_typer(users_cli, name="users")
+demo_cli = typer.Typer(no_args_is_help=True, help="The demo corpus of landmark decisions.")
+cli.add_typer(demo_cli, name="demo")
 reference_cli = typer.Typer(
     no_args_is_help=True, help="Reference law: instruments, rights, forums."
 )
 cli.add_typer(reference_cli, name="reference")
+pleadings_cli = typer.Typer(no_args_is_help=True, help="Model pleadings.")
+cli.add_typer(pleadings_cli, name="pleadings")
 console = Console()
 
 
@@ -136,6 +143,197 @@ def reference_load() -> None:
     console.print("Source: " + ", ".join(f"{n} {what}" for what, n in report.source_counts.items()))
 
 
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the 60 landmark decisions as public cases of the Comity demo network."""
+    from app.cases.transfer import load_demo
+    from app.core.time import utcnow
+
+    with db.session_scope() as session:
+        report = load_demo(session, now=utcnow())
+    _print_import(report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+class ImportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    ecthr = "ecthr"
+
+
+@cli.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="File to import.")],
+    fmt: Annotated[ImportFormat, typer.Option("--format", help="jsonl, csv or ecthr.")] = (
+        ImportFormat.jsonl
+    ),
+    org: Annotated[str, typer.Option(help="Slug of the owning organisation.")] = "comity-demo",
+    visibility: Annotated[Visibility, typer.Option(help="private, network or public.")] = (
+        Visibility.private
+    ),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    partial: Annotated[bool, typer.Option("--partial", help="Import the valid records.")] = False,
+) -> None:
+    """Import cases from a Comity interchange file or the ECtHR corpus (all-or-nothing)."""
+    import time
+
+    from rich.progress import Progress
+
+    from app.cases import ecthr, interchange
+    from app.cases.importing import import_cases
+    from app.cases.interchange import RecordError
+    from app.cases.transfer import demo_organisation
+    from app.core.time import utcnow
+    from app.orgs import repository as orgs
+
+    started = time.perf_counter()
+    with Progress(transient=True, console=console) as bar, db.session_scope() as session:
+        owner = (
+            demo_organisation(session, utcnow())
+            if org == "comity-demo"
+            else orgs.organisation_by_slug(session, org)
+        )
+        if owner is None:
+            _fail(f"No organisation with slug {org!r}.")
+        records: Iterable[tuple[int, dict[str, Any] | RecordError]]
+        if fmt is ImportFormat.ecthr:
+            records = ecthr.interchange_records(path)
+        else:
+            parse = interchange.parse_jsonl if fmt is ImportFormat.jsonl else interchange.parse_csv
+            records = parse(path.read_bytes())
+        task = bar.add_task(f"Importing {path.name}", total=None)
+        report = import_cases(
+            session,
+            records,
+            owner_org_id=owner.id,
+            visibility=visibility,
+            actor=None,
+            partial=partial,
+            dry_run=dry_run,
+            now=utcnow(),
+            progress=lambda n: bar.update(task, completed=n),
+        )
+    elapsed = time.perf_counter() - started
+    _print_import(report)
+    if report.written:
+        console.print(
+            f"{report.created + report.updated} cases in {elapsed:.1f} s "
+            f"({(report.created + report.updated) / elapsed:.0f} cases/s)."
+        )
+    if report.errors and not partial:
+        raise typer.Exit(1)
+
+
+@cli.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    out: Annotated[
+        Path | None, typer.Option(help="File to write; standard output if omitted.")
+    ] = None,
+    forum: Annotated[str | None, typer.Option(help="Only this forum.")] = None,
+    right: Annotated[
+        str | None, typer.Option(help="Only cases with a claim on this right.")
+    ] = None,
+) -> None:
+    """Export the public cases (no client data) in the interchange format."""
+    from app.auth.principal import ANONYMOUS
+    from app.cases import interchange
+    from app.cases.schemas import CaseQuery
+    from app.cases.transfer import export_cases
+
+    with db.session_scope() as session:
+        cases = export_cases(session, ANONYMOUS, CaseQuery(forum=forum, right=right))
+        chunks = (
+            interchange.to_csv_rows(cases)
+            if fmt == "csv"
+            else (interchange.to_jsonl_line(c) for c in cases)
+        )
+        with out.open("w", encoding="utf-8") if out else sys.stdout as sink:
+            for chunk in chunks:
+                sink.write(chunk)
+
+
+@cli.command("match")
+def match_command(
+    case: Annotated[str | None, typer.Option(help="Id of a case to match.")] = None,
+    draft: Annotated[Path | None, typer.Option(help="A JSON draft: facts, target, claims.")] = None,
+    limit: Annotated[int, typer.Option(help="How many precedents.")] = 10,
+) -> None:
+    """Print the ranked knock-on wins for a case or a draft (public and network cases)."""
+    import json
+    import uuid
+
+    from pydantic import ValidationError
+
+    from app.auth.principal import Principal
+    from app.matching.schemas import Draft, MatchRequest
+    from app.matching.service import find_knock_on_wins
+
+    if (case is None) == (draft is None):
+        _fail("Give exactly one of --case and --draft.")
+    try:
+        request = MatchRequest(
+            case_id=uuid.UUID(case) if case else None,
+            draft=Draft.model_validate(json.loads(draft.read_text())) if draft else None,
+            limit=limit,
+        )
+    except (ValueError, ValidationError) as exc:
+        _fail(f"Invalid request: {exc}")
+    operator = Principal(user_id=None, is_hub_admin=True)
+    with db.session_scope() as session:
+        results = find_knock_on_wins(session, operator, request)
+    table = Table("#", "score", "precedent", "forum", "decided", "why it transfers")
+    for i, r in enumerate(results.results, start=1):
+        why = next((x.sentence for x in r.reasons if x.kind == "transferability"), "")
+        table.add_row(
+            str(i),
+            f"{r.score:.3f}",
+            r.precedent.title,
+            r.precedent.forum_id,
+            str(r.precedent.decided_on or ""),
+            why,
+        )
+    console.print(table)
+
+
+def _print_import(report: object) -> None:
+    from app.cases.importing import ImportReport
+
+    assert isinstance(report, ImportReport)
+    table = Table(
+        "records", "created", "updated", "claims", "citations resolved", "unresolved", "errors"
+    )
+    table.add_row(
+        *(
+            str(v)
+            for v in (
+                report.records,
+                report.created,
+                report.updated,
+                report.claims,
+                report.citations_resolved,
+                report.citations_unresolved,
+                len(report.errors),
+            )
+        )
+    )
+    console.print(table)
+    for error in report.errors[:50]:
+        console.print(f"  line {error.line} {error.field or '-'}: {error.reason}")
+    if len(report.errors) > 50:
+        console.print(f"  ... and {len(report.errors) - 50} more")
+    if report.warnings:
+        console.print(
+            f"{len(report.warnings)} warnings, e.g. line {report.warnings[0].line} "
+            f"{report.warnings[0].field}: {report.warnings[0].reason}"
+        )
+    if report.dry_run:
+        console.print("Dry run: nothing was written.")
+    elif not report.written:
+        console.print("Nothing was written: fix the errors, or use --partial.")
+
+
 @orgs_cli.command("create")
 def orgs_create(
     name: Annotated[str, typer.Argument(help="Display name.")],
@@ -232,6 +430,93 @@ def users_hub_admin(
             after={"is_hub_admin": user.is_hub_admin},
         )
     console.print(f"{email} {'is no longer' if revoke else 'is now'} a hub admin.")
+
+
+@pleadings_cli.command("render")
+def pleadings_render(
+    pleading_id: Annotated[str, typer.Argument(help="Id of the model pleading.")],
+    case: Annotated[str, typer.Option("--case", help="Id of the case to fill it from.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.", dir_okay=False)],
+    fmt: Annotated[str, typer.Option("--format", help="docx, markdown or html.")] = "docx",
+    version: Annotated[
+        int | None, typer.Option(help="Version number; the latest published if omitted.")
+    ] = None,
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="NAME=VALUE for a declared variable (VALUE may be JSON)."),
+    ] = None,
+    include_protected: Annotated[
+        bool, typer.Option("--include-protected", help="Fill in clients' names.")
+    ] = False,
+) -> None:
+    """Render a model pleading for a case, as the operator (full access)."""
+    import json
+    import uuid
+
+    from pydantic import ValidationError
+
+    from app.core.crypto import load_keyring
+    from app.core.time import utcnow
+    from app.pleadings import service as pleadings
+    from app.pleadings.schemas import RenderRequest
+
+    values: dict[str, Any] = {}
+    for item in var or []:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            _fail(f"--var {item!r}: write NAME=VALUE.")
+        try:
+            values[name.strip()] = json.loads(raw)
+        except ValueError:
+            values[name.strip()] = raw
+    try:
+        pleading = uuid.UUID(pleading_id)
+        body = RenderRequest.model_validate(
+            {
+                "case_id": case,
+                "version": version,
+                "variables": values,
+                "format": fmt,
+                "include_protected": include_protected,
+            }
+        )
+    except ValidationError as exc:
+        _fail(_validation_message(exc))
+    except ValueError:
+        _fail(f"{pleading_id!r} is not a pleading id.")
+    now = utcnow()
+    with db.session_scope() as session:
+        rendered = pleadings.render_pleading(
+            session,
+            pleadings.operator(session, pleading, body.case_id),
+            load_keyring(get_settings()),
+            pleading,
+            body,
+            today=now.date(),
+            now=now,
+        )
+    out.write_bytes(rendered.content)
+    console.print(f"Wrote {out} ({len(rendered.content)} bytes, {rendered.media_type}).")
+
+
+@pleadings_cli.command("load-demo")
+def pleadings_load_demo() -> None:
+    """Load the demo model pleadings as public pleadings of the Comity demo network."""
+    from app.core.time import utcnow
+    from app.pleadings.demo import load_demo
+
+    with db.session_scope() as session:
+        report = load_demo(session, now=utcnow())
+    console.print(
+        f"Demo pleadings: {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged."
+    )
+    if report.unresolved_authorities:
+        console.print(
+            f"[yellow]Warning:[/yellow] {len(report.unresolved_authorities)} authorities are "
+            "not in Comity yet and were skipped (run `comity demo load` first): "
+            + ", ".join(report.unresolved_authorities)
+        )
 
 
 def slugify(name: str) -> str:

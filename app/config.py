@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     env: Environment = Environment.development
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_attachment_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="Largest model-pleading attachment."
+    )
     db_pool_size: int = Field(default=10, ge=1)
     db_pool_timeout: float = Field(default=5.0, gt=0)
     jwt_algorithm: str = "HS256"

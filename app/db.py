@@ -6,6 +6,7 @@ wheel) is started under DATA_DIR/pg and reused across runs.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import warnings
@@ -203,6 +204,8 @@ def keeps_writes(exc: BaseException) -> bool:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# For streaming responses: the session lives until the last byte is sent.
+StreamingSessionDep = Annotated[Session, Depends(get_session, scope="request")]
 
 
 @contextmanager
@@ -243,6 +246,7 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+@functools.cache
 def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 

@@ -15,6 +15,7 @@ from app.audit.routes import router as audit_router
 from app.auth.routes import router as auth_router
 from app.auth.routes import users_router
 from app.auth.tokens import load_keys
+from app.cases.routes import citations_router, transfer_router
 from app.cases.routes import router as cases_router
 from app.config import Settings, get_settings
 from app.core.crypto import load_keyring
@@ -22,8 +23,12 @@ from app.core.logging import configure_logging
 from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.errors import install_error_handlers, problem_responses
 from app.health.routes import router as health_router
+from app.matching.routes import router as matching_router
 from app.orgs.routes import router as orgs_router
+from app.pleadings.routes import router as pleadings_router
+from app.pleadings.routes import upload_allowances
 from app.reference.routes import router as reference_router
+from app.search.routes import router as search_router
 
 API_DESCRIPTION = (
     "Comity coordinates strategic litigation for migrants' and refugees' rights: cases with "
@@ -62,7 +67,11 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
     app.state.signing_keys = load_keys(settings)
     app.state.keyring = load_keyring(settings)
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        allowances=upload_allowances(settings),
+    )
     app.add_middleware(RequestContextMiddleware)
     routers = (
         health_router,
@@ -72,6 +81,11 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
         audit_router,
         reference_router,
         cases_router,
+        citations_router,
+        transfer_router,
+        search_router,
+        matching_router,
+        pleadings_router,
     )
     for router in routers:
         app.include_router(router)

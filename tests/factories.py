@@ -16,6 +16,9 @@ from app.cases.schemas import CaseCreate
 from app.cases.service import create_case_record
 from app.core.time import utcnow
 from app.orgs.models import Membership, Organisation, OrgKind, Role, Visibility
+from app.pleadings import service as pleading_service
+from app.pleadings.models import ModelPleading
+from app.pleadings.schemas import PleadingCreate, SectionIn, VariableIn
 
 _seq = itertools.count(1)
 
@@ -87,6 +90,7 @@ def make_case(
     **fields: object,
 ) -> LegalCase:
     """A case written as the service writes it, owned by org."""
+    reference_key = fields.pop("reference_key", None)
     body = CaseCreate.model_validate(
         {
             "title": fields.pop("title", f"Case {next(_seq)} v. Italy"),
@@ -105,4 +109,68 @@ def make_case(
         }
     )
     body.visibility = visibility
-    return create_case_record(session, None, org.id, body, now=utcnow())
+    return create_case_record(
+        session,
+        None,
+        org.id,
+        body,
+        now=utcnow(),
+        reference_key=str(reference_key) if reference_key is not None else None,
+    )
+
+
+PLEADING_BODY = (
+    "# {{ case.title }}\n\n"
+    "Submission to the {{ forum.name }} on behalf of {{ applicant }}.\n\n"
+    "## The law\n\n"
+    "{% for p in precedents %}- {{ p.citation }}\n{% endfor %}"
+)
+
+
+def make_pleading(
+    session: Session,
+    *,
+    org: Organisation,
+    visibility: Visibility = Visibility.private,
+    published: bool = True,
+    body: str = PLEADING_BODY,
+    variables: list[dict[str, object]] | None = None,
+    authorities: list[LegalCase] | None = None,
+    **fields: object,
+) -> ModelPleading:
+    """A model pleading owned by org with one version (published unless told otherwise)."""
+    meta = PleadingCreate.model_validate(
+        {
+            "title": fields.pop("title", f"Model pleading {next(_seq)}"),
+            "rights": fields.pop("rights", ["collective_expulsion"]),
+            "forum_levels": fields.pop("forum_levels", ["regional"]),
+            "jurisdictions": fields.pop("jurisdictions", ["CoE"]),
+            "visibility": visibility,
+            **fields,
+        }
+    )
+    pleading = pleading_service.write_pleading(session, None, org.id, meta, now=utcnow())
+    pleading_service.write_version(
+        session,
+        pleading,
+        changelog="First version.",
+        template=body,
+        variables=[
+            VariableIn.model_validate(v)
+            for v in (
+                variables
+                if variables is not None
+                else [{"name": "applicant", "type": "text", "description": "Who applies"}]
+            )
+        ],
+        sections=[
+            SectionIn(
+                heading="Collective expulsion",
+                rights=["collective_expulsion"],
+                authorities=[c.id for c in authorities or []],
+            )
+        ],
+        publish=published,
+        now=utcnow(),
+    )
+    return pleading

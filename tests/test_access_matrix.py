@@ -29,9 +29,15 @@ from app.cases.models import (
 from app.core.crypto import Keyring
 from app.core.time import utcnow
 from app.orgs.models import Organisation, Role, Visibility
+from app.pleadings.models import (
+    AttachmentContent,
+    AttachmentKind,
+    PleadingAttachment,
+    PleadingVersion,
+)
 from app.reference.models import CrosswalkRow, Forum, Instrument, RightConcept
 from tests.conftest import TEST_DATA_KEY
-from tests.factories import access_token, bearer, make_case, make_org, make_user
+from tests.factories import access_token, bearer, make_case, make_org, make_pleading, make_user
 
 REF = "/api/v1/reference"
 ROLES = ("anonymous", "viewer", "staff", "litigator", "admin", "other_org", "hub_admin")
@@ -52,6 +58,7 @@ class Call:
     path: str
     json: Any = None
     data: Any = None
+    files: Any = None
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -275,6 +282,58 @@ CASE_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
         ),
         on_case(201, LITIGATORS),
     ),
+    ("POST", f"{C}/{{case_id}}/extract-citations"): (
+        lambda w, v: Call("POST", f"{C}/{_case(w, v).id}/extract-citations"),
+        on_case(200, LITIGATORS),
+    ),
+    ("POST", "/api/v1/citations/extract"): (
+        lambda w, v: Call("POST", "/api/v1/citations/extract", json={"text": "no. 27765/09"}),
+        everyone(200),
+    ),
+    ("POST", "/api/v1/match"): (
+        lambda w, v: Call(
+            "POST",
+            "/api/v1/match",
+            json={
+                "draft": {
+                    "facts": "detention of a child",
+                    "target_jurisdiction": "MX",
+                    "claims": ["liberty_arbitrary_detention"],
+                }
+            },
+        ),
+        everyone(200),
+    ),
+    ("GET", f"{C}/{{case_id}}/knock-on"): (
+        lambda w, v: Call("GET", f"{C}/{_case(w, v).id}/knock-on"),
+        on_case(200, write=False),
+    ),
+    ("GET", "/api/v1/search"): (
+        lambda w, v: Call("GET", "/api/v1/search?q=expulsion"),
+        everyone(200),
+    ),
+    ("GET", "/api/v1/search/suggest"): (
+        lambda w, v: Call("GET", "/api/v1/search/suggest?q=hirsy"),
+        everyone(200),
+    ),
+    ("GET", "/api/v1/exports/cases"): (
+        lambda w, v: Call("GET", "/api/v1/exports/cases"),
+        everyone(200),
+    ),
+    ("POST", "/api/v1/imports"): (
+        lambda w, v: Call(
+            "POST",
+            "/api/v1/imports",
+            files={
+                "file": (
+                    "c.jsonl",
+                    b'{"title": "I v. Italy", "forum_id": "ECTHR"}\n',
+                    "application/x-ndjson",
+                )
+            },
+        ),
+        {**signed_in(403), "litigator": 201, "admin": 201, "other_org": 201},
+    ),
     ("PATCH", f"{C}/{{case_id}}/citations/{{citation_id}}"): (
         lambda w, v: (
             lambda cc: Call(
@@ -285,6 +344,141 @@ CASE_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
     ),
 }
 
+
+def on_pleading(
+    ok: int, allowed: set[str] | None = None, *, write: bool = True
+) -> dict[Visibility, Expect]:
+    """Expected statuses on a pleading-owned route: pleadings are seen as cases are."""
+    return on_case(ok, allowed, write=write)
+
+
+def _pleading(w: World, v: Visibility | None, *, published: bool = True) -> Any:
+    return make_pleading(
+        w.session, org=w.owner, visibility=v or Visibility.private, published=published
+    )
+
+
+def _draft(w: World, v: Visibility | None) -> Any:
+    return _pleading(w, v, published=False)
+
+
+def _attached(w: World, v: Visibility | None) -> tuple[Any, Any]:
+    pleading = _pleading(w, v)
+    version = w.session.scalar(
+        select(PleadingVersion).where(PleadingVersion.pleading_id == pleading.id)
+    )
+    attachment = PleadingAttachment(
+        version_id=version.id,  # type: ignore[union-attr]
+        filename="a.md",
+        kind=AttachmentKind.md,
+        media_type="text/markdown; charset=utf-8",
+        size_bytes=2,
+        sha256="0" * 64,
+    )
+    w.session.add(attachment)
+    w.session.flush()
+    w.session.add(AttachmentContent(attachment_id=attachment.id, data=b"# "))
+    w.session.flush()
+    return pleading, attachment
+
+
+def _version_tag(w: World, pleading: Any) -> dict[str, str]:
+    version = w.session.scalar(
+        select(PleadingVersion).where(PleadingVersion.pleading_id == pleading.id)
+    )
+    return {"If-Match": f'"{version.revision}"'}  # type: ignore[union-attr]
+
+
+MP = "/api/v1/model-pleadings"
+NEW_PLEADING = {"title": "Pushbacks", "rights": ["collective_expulsion"], "language": "en"}
+PLEADING_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
+    ("GET", MP): (lambda w, v: Call("GET", MP), everyone(200)),
+    ("POST", MP): (
+        lambda w, v: Call("POST", MP, json=NEW_PLEADING),
+        {**signed_in(403), "litigator": 201, "admin": 201, "other_org": 201},
+    ),
+    ("GET", f"{MP}/{{pleading_id}}"): (
+        lambda w, v: Call("GET", f"{MP}/{_pleading(w, v).id}"),
+        on_pleading(200, write=False),
+    ),
+    ("PATCH", f"{MP}/{{pleading_id}}"): (
+        lambda w, v: (
+            lambda p: Call("PATCH", f"{MP}/{p.id}", json={"summary": "S"}, headers=_tag(p))
+        )(_pleading(w, v)),
+        on_pleading(200, LITIGATORS),
+    ),
+    ("DELETE", f"{MP}/{{pleading_id}}"): (
+        lambda w, v: (lambda p: Call("DELETE", f"{MP}/{p.id}", headers=_tag(p)))(_pleading(w, v)),
+        on_pleading(204, {"admin"}),
+    ),
+    **{
+        ("GET", f"{MP}/{{pleading_id}}/{sub}"): (
+            lambda w, v, url=url: Call("GET", f"{MP}/{_pleading(w, v).id}/{url}"),
+            on_pleading(200, write=False),
+        )
+        for sub, url in [
+            ("versions", "versions"),
+            ("versions/{number}", "versions/1"),
+            ("uses", "uses"),
+            ("versions/{number}/attachments", "versions/1/attachments"),
+        ]
+    },
+    ("POST", f"{MP}/{{pleading_id}}/versions"): (
+        lambda w, v: Call("POST", f"{MP}/{_pleading(w, v).id}/versions", json={"changelog": "c"}),
+        on_pleading(201, LITIGATORS),
+    ),
+    ("PATCH", f"{MP}/{{pleading_id}}/versions/{{number}}"): (
+        lambda w, v: (
+            lambda p: Call(
+                "PATCH",
+                f"{MP}/{p.id}/versions/1",
+                json={"changelog": "c"},
+                headers=_version_tag(w, p),
+            )
+        )(_draft(w, v)),
+        on_pleading(200, LITIGATORS),
+    ),
+    ("POST", f"{MP}/{{pleading_id}}/versions/{{number}}/publish"): (
+        lambda w, v: Call("POST", f"{MP}/{_draft(w, v).id}/versions/1/publish"),
+        on_pleading(200, LITIGATORS),
+    ),
+    ("POST", f"{MP}/{{pleading_id}}/fork"): (
+        lambda w, v: Call("POST", f"{MP}/{_pleading(w, v).id}/fork", json={}),
+        on_pleading(201, {"litigator", "admin", "other_org"}),
+    ),
+    ("POST", f"{MP}/{{pleading_id}}/uses"): (
+        lambda w, v: Call(
+            "POST", f"{MP}/{_pleading(w, v).id}/uses", json={"case_id": str(_case(w, v).id)}
+        ),
+        on_pleading(201, LITIGATORS),
+    ),
+    ("POST", f"{MP}/{{pleading_id}}/render"): (
+        lambda w, v: Call(
+            "POST",
+            f"{MP}/{_pleading(w, v).id}/render",
+            json={
+                "case_id": str(_case(w, v).id),
+                "variables": {"applicant": "A."},
+                "format": "markdown",
+            },
+        ),
+        on_pleading(200),
+    ),
+    ("POST", f"{MP}/{{pleading_id}}/versions/{{number}}/attachments"): (
+        lambda w, v: Call(
+            "POST",
+            f"{MP}/{_draft(w, v).id}/versions/1/attachments",
+            files={"file": ("notes.md", b"# Notes\n", "text/markdown")},
+        ),
+        on_pleading(201, LITIGATORS),
+    ),
+    ("GET", f"{MP}/{{pleading_id}}/versions/{{number}}/attachments/{{attachment_id}}"): (
+        lambda w, v: (lambda pa: Call("GET", f"{MP}/{pa[0].id}/versions/1/attachments/{pa[1].id}"))(
+            _attached(w, v)
+        ),
+        on_pleading(200, write=False),
+    ),
+}
 
 MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]] = {
     ("GET", "/healthz"): (lambda w, v: Call("GET", "/healthz"), everyone(200)),
@@ -497,6 +691,7 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
         hub_admins(200),
     ),
     **CASE_MATRIX,
+    **PLEADING_MATRIX,
     ("PUT", f"{REF}/ratifications/{{state}}/{{instrument_id}}"): (
         lambda w, v: Call("PUT", f"{REF}/ratifications/CO/CAT-ART22", json={"status": "party"}),
         hub_admins(200),
@@ -549,6 +744,8 @@ def test_access(
     if role != "anonymous":
         headers |= bearer(access_token(app, world.users[role]))
 
-    r = client.request(call.method, call.path, json=call.json, data=call.data, headers=headers)
+    r = client.request(
+        call.method, call.path, json=call.json, data=call.data, files=call.files, headers=headers
+    )
 
     assert r.status_code == expected, f"{role} {method} {path}: {r.status_code} {r.text[:300]}"

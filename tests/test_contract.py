@@ -40,12 +40,12 @@ def auth_headers(session: Session) -> Iterator[dict[str, str]]:
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_honours_its_schema(case: Any, auth_headers: dict[str, str]) -> None:
     case.call_and_validate(headers=auth_headers)
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_honours_its_schema_anonymously(case: Any, auth_headers: dict[str, str]) -> None:
     case.call_and_validate()

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
 
 from app.auth import service
 from app.auth.principal import ANONYMOUS, Principal
 from app.auth.tokens import SigningKeys
 from app.config import Settings
 from app.core.time import utcnow
-from app.db import SessionDep
+from app.db import SessionDep, StreamingSessionDep
 from app.errors import AuthenticationRequired
 
 # Documents bearer auth (and Swagger's Authorize button) without rejecting anonymous calls.
@@ -39,6 +40,22 @@ def get_principal(
     keys: KeysDep,
     token: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
+    return _principal(request, session, keys, token)
+
+
+def get_streaming_principal(
+    request: Request,
+    session: StreamingSessionDep,
+    keys: KeysDep,
+    token: Annotated[str | None, Depends(_bearer)],
+) -> Principal:
+    """The principal of a streaming response, read in the session that streams."""
+    return _principal(request, session, keys, token)
+
+
+def _principal(
+    request: Request, session: Session, keys: SigningKeys, token: str | None
+) -> Principal:
     authorization = request.headers.get("authorization")
     if authorization is not None and token is None:
         raise AuthenticationRequired("Use `Authorization: Bearer <token>`.")
@@ -53,4 +70,5 @@ def require_user(principal: Annotated[Principal, Depends(get_principal)]) -> Pri
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+StreamingPrincipalDep = Annotated[Principal, Depends(get_streaming_principal)]
 UserDep = Annotated[Principal, Depends(require_user)]

@@ -47,7 +47,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, TextIO
+from typing import Any, Final, Literal, TextIO
 
 import pycountry
 
@@ -459,3 +459,37 @@ def _open_text(path: Path) -> TextIO:
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8")
     return path.open(encoding="utf-8")
+
+
+def to_interchange(judgment: EcthrJudgment) -> dict[str, Any]:
+    """The judgment as a Comity interchange record (one claim per Convention article)."""
+    claims = []
+    for article, finding in judgment.article_outcomes.items():
+        instrument, path = article_to_provision(article)
+        claims.append({"provisions": [f"{instrument}:{path}"], "finding": str(finding)})
+    return {
+        "reference_key": f"HUDOC-{judgment.source_id}",
+        "title": judgment.short_title or judgment.title or f"ECtHR judgment {judgment.source_id}",
+        "forum_id": "ECTHR",
+        "respondent_states": list(judgment.respondent_states),
+        "decided_on": judgment.decided_on.isoformat(),
+        "status": "decided",
+        "language": "en",
+        "facts_summary": judgment.facts,
+        "law_text": judgment.law,
+        "identifiers": [
+            {"kind": "application_number", "value": number}
+            for number in judgment.application_numbers
+        ],
+        "claims": claims,
+        "citations": [
+            {"identifier": {"kind": "application_number", "value": number}, "treatment": "supports"}
+            for number in judgment.cited_application_numbers
+            if number not in judgment.application_numbers
+        ],
+    }
+
+
+def interchange_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    for line, judgment in enumerate(read_judgments(path), start=1):
+        yield line, to_interchange(judgment)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Timestamps, UuidPk
@@ -152,12 +153,32 @@ class ReviewState(StrEnum):
     rejected = "rejected"
 
 
+# Kept current by PostgreSQL inside every write: no indexing job. Title weighs most, then the
+# holding and keywords, then the facts; English stemming for English texts, a language-neutral
+# configuration for the rest; accents folded where unaccent exists (see the migration).
+SEARCH_VECTOR = (
+    "setweight(to_tsvector(comity_ts_config(language), comity_unaccent(title)), 'A') || "
+    "setweight(to_tsvector(comity_ts_config(language), comity_unaccent(holding)), 'B') || "
+    "setweight(to_tsvector(comity_ts_config(language), comity_words(keywords)), 'B') || "
+    "setweight(to_tsvector(comity_ts_config(language), comity_unaccent(facts_summary)), 'C')"
+)
+
+
 class LegalCase(UuidPk, Timestamps, Base):
     __tablename__ = "legal_case"
     __table_args__ = (
         CheckConstraint("importance BETWEEN 1 AND 4", name="importance"),
         Index("ix_legal_case_owner_visibility", "owner_org_id", "visibility"),
         Index("ix_legal_case_decided_on", "decided_on"),
+        Index("ix_legal_case_search_vector", "search_vector", postgresql_using="gin"),
+        Index(
+            "ix_legal_case_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
+        Index("ix_legal_case_respondent_states", "respondent_states", postgresql_using="gin"),
+        Index("ix_legal_case_keywords", "keywords", postgresql_using="gin"),
     )
 
     reference_key: Mapped[str | None] = mapped_column(String(80), unique=True)
@@ -190,6 +211,9 @@ class LegalCase(UuidPk, Timestamps, Base):
     created_by: Mapped[uuid.UUID | None]
     updated_by: Mapped[uuid.UUID | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    search_vector: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed(SEARCH_VECTOR, persisted=True), deferred=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -225,7 +249,9 @@ class RightsClaim(UuidPk, Base):
         ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    right_id: Mapped[str] = mapped_column(ForeignKey("right_concept.id"))
+    # None where no right concept covers the provisions (ECHR art. 6 in the ECtHR corpus):
+    # the claim still matches on its provisions.
+    right_id: Mapped[str | None] = mapped_column(ForeignKey("right_concept.id"))
     argument_summary: Mapped[str | None] = mapped_column(Text)
     finding: Mapped[Finding] = mapped_column(pg_enum(Finding, "claim_finding"))
     remedy: Mapped[str | None] = mapped_column(Text)
@@ -233,6 +259,14 @@ class RightsClaim(UuidPk, Base):
 
 class CaseParty(UuidPk, Base):
     __tablename__ = "case_party"
+    __table_args__ = (
+        Index(
+            "ix_case_party_pseudonym_trgm",
+            "pseudonym",
+            postgresql_using="gin",
+            postgresql_ops={"pseudonym": "gin_trgm_ops"},
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("legal_case.id", ondelete="CASCADE"), index=True

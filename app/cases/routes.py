@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Header,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
+from fastapi.responses import StreamingResponse
 
-from app.auth.dependencies import PrincipalDep, UserDep
-from app.cases import service
+from app.auth.dependencies import PrincipalDep, StreamingPrincipalDep, UserDep
+from app.cases import extraction, interchange, service, transfer
+from app.cases.extraction import ExtractRequest, FoundCitation
+from app.cases.importing import ImportReport
 from app.cases.schemas import (
     CaseCreate,
     CasePatch,
@@ -33,8 +48,9 @@ from app.core.etag import etag, parse_if_match
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import Page
 from app.core.time import utcnow
-from app.db import SessionDep
-from app.errors import problem_responses
+from app.db import SessionDep, StreamingSessionDep
+from app.errors import ValidationFailed, problem_responses
+from app.orgs.models import Visibility
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 IfMatch = Annotated[str | None, Header()]
@@ -333,6 +349,14 @@ def patch_citation(
     return service.patch_citation(session, principal, case_id, citation_id, body, now=utcnow())
 
 
+@router.post("/{case_id}/extract-citations", response_model=list[FoundCitation], responses=WRITE)
+def propose_citations(
+    case_id: uuid.UUID, session: SessionDep, principal: UserDep
+) -> list[FoundCitation]:
+    """Find what the case's own texts cite and record it as citations pending review."""
+    return extraction.propose_for_case(session, principal, case_id, now=utcnow())
+
+
 @router.get("/{case_id}/cited-by", response_model=list[CitationRead], responses=READ)
 def cited_by(
     case_id: uuid.UUID,
@@ -342,3 +366,99 @@ def cited_by(
 ) -> list[CitationRead]:
     """Later decisions you may read that cite this one; `knock_on=true` keeps foreign ones."""
     return service.cited_by(session, principal, case_id, query)
+
+
+citations_router = APIRouter(prefix="/api/v1/citations", tags=["citations"])
+
+
+@citations_router.post(
+    "/extract", response_model=list[FoundCitation], responses=problem_responses(413)
+)
+def extract_citations(
+    body: ExtractRequest, session: SessionDep, principal: PrincipalDep
+) -> list[FoundCitation]:
+    """Every case citation in a text, with its span and whether Comity holds the decision."""
+    return extraction.extract(session, principal, body.text)
+
+
+transfer_router = APIRouter(prefix="/api/v1", tags=["transfer"])
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportQuery(CaseQuery):
+    format: ExportFormat = ExportFormat.jsonl
+
+
+@transfer_router.post(
+    "/imports",
+    response_model=ImportReport,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 413),
+)
+def import_cases(
+    session: SessionDep,
+    principal: UserDep,
+    file: Annotated[UploadFile, File(description="A Comity interchange file.")],
+    format: Annotated[ExportFormat, Form()] = ExportFormat.jsonl,
+    visibility: Annotated[Visibility, Form()] = Visibility.private,
+    owner_org_id: Annotated[uuid.UUID | None, Form()] = None,
+    dry_run: Annotated[bool, Form()] = False,
+    partial: Annotated[bool, Form()] = False,
+) -> Any:
+    """Import cases (litigators): all-or-nothing unless `partial`; errors by line and field."""
+    report = transfer.import_file(
+        session,
+        principal,
+        file.file.read(),
+        fmt=format.value,
+        owner_org_id=owner_org_id,
+        visibility=visibility,
+        partial=partial,
+        dry_run=dry_run,
+        now=utcnow(),
+    )
+    if report.errors and not report.written and not report.dry_run:
+        raise ImportRejected(
+            f"{len(report.errors)} record error(s); nothing was imported.",
+            report=report.model_dump(mode="json"),
+        )
+    return report
+
+
+class ImportRejected(ValidationFailed):
+    code = "import_rejected"
+    title = "The file has invalid records"
+
+
+@transfer_router.get(
+    "/exports/cases",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}},
+)
+def export_cases(
+    query: Annotated[ExportQuery, Query()],
+    principal: StreamingPrincipalDep,
+    session: StreamingSessionDep,
+) -> StreamingResponse:
+    """Stream the cases you may read as JSON Lines or CSV (never client data)."""
+
+    def body() -> Any:
+        cases = transfer.export_cases(session, principal, query)
+        if query.format is ExportFormat.csv:
+            yield from interchange.to_csv_rows(cases)
+        else:
+            for case in cases:
+                yield interchange.to_jsonl_line(case)
+
+    media = "text/csv" if query.format is ExportFormat.csv else "application/x-ndjson"
+    return StreamingResponse(
+        body(),
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="comity-cases.{query.format.value}"'
+        },
+    )

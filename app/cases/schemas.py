@@ -81,7 +81,7 @@ class ClaimPatch(Strict):
 class ClaimRead(BaseModel):
     id: uuid.UUID
     position: int
-    right_id: str
+    right_id: str | None
     provisions: list[ProvisionRef]
     argument_summary: str | None
     finding: Finding

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -55,20 +58,42 @@ class RequestContextMiddleware:
             )
 
 
-class BodyLimitMiddleware:
-    """Answer 413 as soon as a body is known or seen to exceed the limit."""
+@dataclass(frozen=True, slots=True)
+class BodyAllowance:
+    """A larger body limit for the one route built to receive it (a file upload)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    method: str
+    path: re.Pattern[str]
+    max_bytes: int
+
+
+class BodyLimitMiddleware:
+    """Answer 413 as soon as a body is known or seen to exceed the limit.
+
+    The limit is `max_bytes` except for requests an allowance names by method and path.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, allowances: Sequence[BodyAllowance] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.allowances = tuple(allowances)
+
+    def limit_for(self, scope: Scope) -> int:
+        for allowance in self.allowances:
+            if scope["method"] == allowance.method and allowance.path.fullmatch(scope["path"]):
+                return allowance.max_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _send_problem(send, 413 if declared.isdigit() else 400, self.max_bytes)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_problem(send, 413 if declared.isdigit() else 400, limit)
             return
         seen = 0
         response_started = False
@@ -78,7 +103,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise _BodyTooLarge()
             return message
 
@@ -92,7 +117,7 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLarge:
             if not response_started:
-                await _send_problem(send, 413, self.max_bytes)
+                await _send_problem(send, 413, limit)
 
 
 class _BodyTooLarge(HTTPException):

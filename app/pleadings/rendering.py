@@ -227,6 +227,21 @@ def _check_constructs(tree: nodes.Template) -> None:
             raise TemplateError(
                 "sandbox", f"filter {flt.name!r} is not available in model pleadings", flt.lineno
             )
+    # The sandbox refuses these at run time too; refusing them here means a stored template
+    # never even tries (`{{ ''.__class__.__mro__ }}` fails validation, not a later render).
+    for access in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if isinstance(access, nodes.Getattr):
+            name: object = access.attr
+        else:
+            name = _constant(access.arg) if isinstance(access, nodes.Getitem) else None
+        if isinstance(name, str) and name.startswith("_"):
+            raise TemplateError(
+                "sandbox", f"attribute {name!r} is internal and not available", access.lineno
+            )
+
+
+def _constant(node: nodes.Node) -> object:
+    return node.value if isinstance(node, nodes.Const) else None
 
 
 def _check_declared(tree: nodes.Template, body: str, declared: set[str]) -> None:

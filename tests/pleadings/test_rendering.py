@@ -307,6 +307,21 @@ class TestValidateTemplate:
         assert caught.value.kind == "sandbox"
         assert caught.value.line == 2
 
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "{{ ''.__class__.__mro__ }}",
+            "{{ case['__class__'] }}",
+            "{{ self._TemplateReference__context }}",
+        ],
+    )
+    def test_internal_attributes_are_refused_without_rendering(self, body: str) -> None:
+        with pytest.raises(TemplateError) as caught:
+            validate_template("a\n\n" + body, [])
+
+        assert caught.value.kind == "sandbox"
+        assert caught.value.line == 3
+
     def test_syntax_error_names_its_line(self) -> None:
         with pytest.raises(TemplateError) as caught:
             validate_template("a\nb\n{{ case.title }\n", [])

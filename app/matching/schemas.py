@@ -1,0 +1,109 @@
+"""Match requests and ranked, explained results."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.cases.models import Population
+from app.core.types import IsoDate
+
+MAX_FACTS = 100_000
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MinFinding(StrEnum):
+    violation = "violation"  # violation, prospective violation, upheld, favourable
+    any_decided = "any_decided"  # any finding on the matching claim, wins first
+
+
+class WeightsIn(Strict):
+    text: float = Field(default=0.35, ge=0, le=100)
+    legal_basis: float = Field(default=0.3, ge=0, le=100)
+    authority: float = Field(default=0.25, ge=0, le=100)
+    reception: float = Field(default=0.1, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> WeightsIn:
+        if self.text + self.legal_basis + self.authority + self.reception <= 0:
+            raise ValueError("at least one weight must be positive")
+        return self
+
+
+class Draft(Strict):
+    facts: str = Field(default="", max_length=MAX_FACTS)
+    target_jurisdiction: str = Field(min_length=2, max_length=2, description="ISO code.")
+    target_forum: str | None = Field(default=None, max_length=40)
+    claims: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Right concept ids or provisions in any form (`ECHR art. 5 § 1 (f)`).",
+    )
+    populations: list[Population] = Field(default_factory=list, max_length=10)
+    keywords: list[str] = Field(default_factory=list, max_length=20)
+
+
+class MatchRequest(Strict):
+    case_id: uuid.UUID | None = None
+    draft: Draft | None = None
+    exclude_same_jurisdiction: bool = True
+    include_partial: bool = True
+    min_finding: MinFinding = MinFinding.violation
+    decided_before: IsoDate | None = None
+    weights: WeightsIn = Field(default_factory=WeightsIn)
+    limit: int = Field(default=10, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> MatchRequest:
+        if (self.case_id is None) == (self.draft is None):
+            raise ValueError("give exactly one of case_id and draft")
+        return self
+
+
+class KnockOnQuery(Strict):
+    exclude_same_jurisdiction: bool = True
+    include_partial: bool = True
+    decided_before: IsoDate | None = None
+    limit: int = Field(default=10, ge=1, le=100)
+
+
+class Precedent(BaseModel):
+    id: uuid.UUID
+    title: str
+    citation: str | None
+    forum_id: str
+    forum_name: str
+    forum_jurisdiction: str
+    respondent_states: list[str]
+    decided_on: date | None
+    outcome: str
+
+
+class Reason(BaseModel):
+    kind: str = Field(
+        description="matching_claim, transferability, complaint_mechanism, "
+        "reception, caution or evidence"
+    )
+    sentence: str
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class MatchResult(BaseModel):
+    precedent: Precedent
+    score: float
+    breakdown: dict[str, float]
+    reasons: list[Reason]
+    evidence: list[str] = Field(description="Passages of the precedent close to the facts.")
+
+
+class MatchResults(BaseModel):
+    query: dict[str, Any]
+    candidates: int
+    results: list[MatchResult]

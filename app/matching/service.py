@@ -1,0 +1,648 @@
+"""Find and explain knock-on wins: candidates in SQL, scoring in the pure engine."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, literal_column, not_, or_, select
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.cases import repository as case_repo
+from app.cases.models import (
+    FAVOURABLE_FINDINGS,
+    NEGATIVE_TREATMENTS,
+    POSITIVE_TREATMENTS,
+    CaseCitation,
+    ImplementationStatus,
+    LegalCase,
+    Outcome,
+    RightsClaim,
+    claim_provision,
+)
+from app.errors import FieldError, NotFoundError, ValidationFailed
+from app.matching import engine
+from app.matching.engine import ClaimMatch, MatchKind, Transferability
+from app.matching.schemas import (
+    Draft,
+    MatchRequest,
+    MatchResult,
+    MatchResults,
+    MinFinding,
+    Precedent,
+    Reason,
+)
+from app.reference import repository as reference_repo
+from app.reference import service as reference
+from app.reference.models import (
+    Basis,
+    ComplaintRoute,
+    CrosswalkRow,
+    DecisionEffect,
+    Forum,
+    Jurisdiction,
+    JurisdictionKind,
+    Provision,
+    Ratification,
+    RatificationStatus,
+    RightConcept,
+    SystemMembership,
+)
+
+TEXT_CANDIDATES = 200
+QUERY_TERMS = 40
+BINDING = {DecisionEffect.binding_on_parties, DecisionEffect.binding_erga_omnes}
+_WORD = re.compile(r"[a-z]{4,}")
+_STOP = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "were",
+        "have",
+        "been",
+        "which",
+        "their",
+        "there",
+        "they",
+        "them",
+        "than",
+        "then",
+        "also",
+        "into",
+        "upon",
+        "other",
+        "such",
+        "these",
+        "those",
+        "only",
+        "more",
+        "most",
+        "some",
+        "very",
+        "when",
+        "where",
+        "while",
+        "would",
+        "could",
+        "should",
+        "about",
+        "after",
+        "before",
+        "between",
+        "under",
+        "over",
+        "being",
+        "does",
+        "done",
+        "said",
+        "same",
+        "each",
+        "both",
+        "what",
+        "your",
+        "applicant",
+        "applicants",
+        "court",
+        "government",
+        "article",
+        "case",
+        "state",
+        "states",
+    ]
+)
+
+
+@dataclass
+class QueryClaim:
+    label: str
+    rights: set[str] = field(default_factory=set)
+    provisions: set[uuid.UUID] = field(default_factory=set)
+
+
+@dataclass
+class Subject:
+    facts: str
+    target: str
+    claims: list[QueryClaim]
+    exclude_case: uuid.UUID | None = None
+
+
+def _bad(loc: list[str | int], msg: str, **extra: Any) -> ValidationFailed:
+    return ValidationFailed(msg, errors=[FieldError(loc=loc, msg=msg, type="value_error")], **extra)
+
+
+def _subject(session: Session, principal: Principal, request: MatchRequest) -> Subject:
+    if request.case_id is not None:
+        case = case_repo.readable_case(session, principal, request.case_id)
+        if case is None:
+            raise NotFoundError("No such case.")
+        claims = case_repo.claims_of(session, [case.id])[case.id]
+        provisions = case_repo.provisions_of_claims(session, [c.id for c in claims])
+        texts = [c.right_id or "" for c in claims]
+        qcs = [
+            _claim_from_parts(session, c.right_id, [p.id for p in provisions[c.id]], label)
+            for c, label in zip(claims, texts, strict=True)
+        ]
+        target = (case.respondent_states or [case.forum_jurisdiction])[0]
+        return Subject(f"{case.facts_summary}\n{case.holding}", target, qcs, case.id)
+    draft = request.draft
+    assert draft is not None
+    return _draft_subject(session, draft)
+
+
+def _draft_subject(session: Session, draft: Draft) -> Subject:
+    target = draft.target_jurisdiction.upper()
+    state = session.get(Jurisdiction, target)
+    if state is None or state.kind is not JurisdictionKind.state:
+        raise _bad(["body", "draft", "target_jurisdiction"], f"unknown State {target!r}")
+    if not draft.facts.strip() and not draft.claims:
+        raise _bad(["body", "draft"], "nothing to match on: give facts or claims")
+    claims = []
+    for i, text in enumerate(draft.claims):
+        if session.get(RightConcept, text) is not None:
+            claims.append(_claim_from_parts(session, text, [], text))
+            continue
+        ref = reference.parse(session, text, field=f"draft.claims.{i}")
+        lineage = reference_repo.lineage(session, ref.instrument_id, ref.path)
+        ids = [p.id for p in lineage] or [reference.resolve_provision(session, text).id]
+        claims.append(_claim_from_parts(session, None, ids, text))
+    return Subject(draft.facts, target, claims)
+
+
+def _claim_from_parts(
+    session: Session, right: str | None, provision_ids: list[uuid.UUID], label: str
+) -> QueryClaim:
+    rights = {right} if right else set()
+    if provision_ids:
+        rights |= set(
+            session.scalars(
+                select(CrosswalkRow.right_id).where(CrosswalkRow.provision_id.in_(provision_ids))
+            )
+        )
+    return QueryClaim(label=label or "claim", rights=rights, provisions=set(provision_ids))
+
+
+def find_knock_on_wins(
+    session: Session, principal: Principal, request: MatchRequest
+) -> MatchResults:
+    subject = _subject(session, principal, request)
+    filters = _case_filters(principal, request, subject)
+    legal = _legal_candidates(session, subject, filters, request.min_finding)
+    tsq = _facts_query(subject.facts)
+    text_scores: dict[uuid.UUID, float] = {}
+    if tsq is not None:
+        text_scores = _text_scores(session, tsq, filters, request.min_finding, list(legal))
+    ids = set(legal) | set(text_scores)
+    cases = case_repo.cases_by_ids(session, ids)
+    if not request.include_partial:
+        ids = {i for i in ids if cases[i].outcome is not Outcome.partial}
+    forums = {
+        f.id: f
+        for f in session.scalars(
+            select(Forum).where(Forum.id.in_({c.forum_id for c in cases.values()}))
+        )
+    }
+    transfer = _transferability(session, subject.target, forums)
+    reception = _reception(session, principal, ids, request.decided_before, cases)
+    candidates = [
+        engine.Candidate(
+            case_id=str(i),
+            text_score=text_scores.get(i, 0.0),
+            matches=tuple(legal.get(i, ())),
+            transferability=transfer[cases[i].forum_id][0],
+            importance=cases[i].importance,
+            knock_on_citations=reception[i][0],
+            negative_treatments=reception[i][1],
+            not_implemented=cases[i].implementation_status is ImplementationStatus.not_implemented,
+        )
+        for i in ids
+    ]
+    w = request.weights
+    ranked = engine.rank(
+        candidates,
+        len(subject.claims),
+        engine.Weights(w.text, w.legal_basis, w.authority, w.reception),
+        request.limit,
+    )
+    evidence = _evidence(session, [uuid.UUID(s.candidate.case_id) for s in ranked], tsq)
+    results = [
+        _result(
+            s,
+            cases[uuid.UUID(s.candidate.case_id)],
+            forums,
+            transfer,
+            subject,
+            evidence.get(uuid.UUID(s.candidate.case_id), []),
+        )
+        for s in ranked
+    ]
+    return MatchResults(
+        query={
+            "target_jurisdiction": subject.target,
+            "claims": [{"label": c.label, "rights": sorted(c.rights)} for c in subject.claims],
+        },
+        candidates=len(candidates),
+        results=results,
+    )
+
+
+def _case_filters(principal: Principal, request: MatchRequest, subject: Subject) -> list[Any]:
+    conds: list[Any] = [case_repo.visible(principal)]
+    if request.decided_before:
+        conds.append(LegalCase.decided_on < request.decided_before)
+    if request.exclude_same_jurisdiction:
+        conds.append(not_(LegalCase.respondent_states.contains([subject.target])))
+        conds.append(LegalCase.forum_jurisdiction != subject.target)
+    if subject.exclude_case:
+        conds.append(LegalCase.id != subject.exclude_case)
+    return conds
+
+
+def _findings(min_finding: MinFinding) -> Any:
+    if min_finding is MinFinding.violation:
+        return RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS))
+    return literal_column("true")
+
+
+def _legal_candidates(
+    session: Session, subject: Subject, filters: list[Any], min_finding: MinFinding
+) -> dict[uuid.UUID, list[ClaimMatch]]:
+    """Upheld claims on the same provision, an equivalent one, the same or a related right."""
+    rights = set().union(*(c.rights for c in subject.claims)) if subject.claims else set()
+    provisions = set().union(*(c.provisions for c in subject.claims)) if subject.claims else set()
+    if not rights and not provisions:
+        return {}
+    related = {
+        r
+        for right in session.scalars(select(RightConcept).where(RightConcept.id.in_(rights)))
+        for r in right.related
+    } - rights
+    equivalents: dict[uuid.UUID, tuple[str, Basis]] = {}
+    for row in session.scalars(select(CrosswalkRow).where(CrosswalkRow.right_id.in_(rights))):
+        equivalents.setdefault(row.provision_id, (row.right_id, row.basis))
+    keys = {
+        p.id: f"{p.instrument_id}:{p.path}"
+        for p in session.scalars(
+            select(Provision).where(Provision.id.in_(set(equivalents) | provisions))
+        )
+    }
+    claim_provisions = func.array_agg(claim_provision.c.provision_id)
+    rows = session.execute(
+        select(RightsClaim.case_id, RightsClaim.right_id, claim_provisions)
+        .join(LegalCase, LegalCase.id == RightsClaim.case_id)
+        .outerjoin(claim_provision, claim_provision.c.claim_id == RightsClaim.id)
+        .where(
+            *filters,
+            _findings(min_finding),
+            or_(
+                RightsClaim.right_id.in_(rights | related),
+                claim_provision.c.provision_id.in_(set(equivalents) | provisions),
+            ),
+        )
+        .group_by(RightsClaim.id)
+    )
+    out: dict[uuid.UUID, list[ClaimMatch]] = defaultdict(list)
+    for case_id, right, prov_ids in rows:
+        prov_ids = [p for p in prov_ids if p is not None]
+        for q in subject.claims:
+            match = _best_match(q, right, prov_ids, related, equivalents, keys)
+            if match is not None:
+                out[case_id].append(match)
+    return out
+
+
+def _best_match(
+    q: QueryClaim,
+    right: str | None,
+    prov_ids: list[uuid.UUID],
+    related: set[str],
+    equivalents: dict[uuid.UUID, tuple[str, Basis]],
+    keys: dict[uuid.UUID, str],
+) -> ClaimMatch | None:
+    for p in prov_ids:
+        if p in q.provisions:
+            return ClaimMatch(q.label, right, keys.get(p), MatchKind.same_provision)
+    for p in prov_ids:
+        eq = equivalents.get(p)
+        if eq and eq[0] in q.rights:
+            kind = (
+                MatchKind.equivalent_explicit
+                if eq[1] is Basis.explicit
+                else MatchKind.equivalent_interpretive
+            )
+            return ClaimMatch(q.label, right, keys.get(p), kind, eq[1].value)
+    if right and right in q.rights:
+        return ClaimMatch(q.label, right, None, MatchKind.same_right)
+    if right and right in related:
+        return ClaimMatch(q.label, right, None, MatchKind.related_right)
+    return None
+
+
+def _facts_query(facts: str) -> Any:
+    """An OR-query of the facts' most telling words (a long text ANDed would match nothing)."""
+    words = Counter(w for w in _WORD.findall(facts.lower()) if w not in _STOP)
+    if not words:
+        return None
+    terms = " | ".join(w for w, _ in words.most_common(QUERY_TERMS))
+    return func.to_tsquery(literal_column("'english'::regconfig"), terms)
+
+
+def _text_scores(
+    session: Session,
+    tsq: Any,
+    filters: list[Any],
+    min_finding: MinFinding,
+    legal_ids: list[uuid.UUID],
+) -> dict[uuid.UUID, float]:
+    rank = func.ts_rank(LegalCase.search_vector, tsq, 32)
+    won = select(RightsClaim.case_id).where(_findings(min_finding))
+    top = session.execute(
+        select(LegalCase.id, rank)
+        .where(*filters, LegalCase.search_vector.op("@@")(tsq), LegalCase.id.in_(won))
+        .order_by(rank.desc(), LegalCase.id)
+        .limit(TEXT_CANDIDATES)
+    ).all()
+    scores = {i: float(r) for i, r in top}
+    missing = [i for i in legal_ids if i not in scores]
+    for start in range(0, len(missing), 5000):
+        chunk = missing[start : start + 5000]
+        scores.update(
+            {
+                i: float(r)
+                for i, r in session.execute(
+                    select(LegalCase.id, rank).where(LegalCase.id.in_(chunk))
+                )
+            }
+        )
+    return scores
+
+
+def _transferability(
+    session: Session, target: str, forums: dict[str, Forum]
+) -> dict[str, tuple[Transferability, str, bool | None]]:
+    """Per forum: how its decisions reach the target State, why, and whether the target
+    accepts the same complaint mechanism (None where the forum takes no complaints)."""
+    systems = set(
+        session.scalars(
+            select(SystemMembership.system_code).where(SystemMembership.state_code == target)
+        )
+    )
+    accepted = set(
+        session.scalars(
+            select(Ratification.instrument_id).where(
+                Ratification.state_code == target,
+                Ratification.status.in_([RatificationStatus.party, RatificationStatus.member]),
+            )
+        )
+    )
+    routes: dict[str, list[str]] = defaultdict(list)
+    for route in session.scalars(select(ComplaintRoute)):
+        routes[route.forum_id].append(route.requires_instrument_id)
+    out: dict[str, tuple[Transferability, str, bool | None]] = {}
+    for forum in forums.values():
+        needs = routes.get(forum.id)
+        complaint = None if not needs else all(n in accepted for n in needs)
+        if (
+            forum.jurisdiction_code in systems
+            and forum.decision_effect in BINDING
+            and complaint is not False
+        ):
+            out[forum.id] = (
+                Transferability.binding,
+                f"{forum.name} binds {target} as a member of "
+                f"{forum.jurisdiction_code} that accepts its jurisdiction",
+                complaint,
+            )
+        elif forum.decision_effect is DecisionEffect.authoritative_interpretation and (
+            set(forum.instruments_applied) & accepted
+        ):
+            treaty = sorted(set(forum.instruments_applied) & accepted)[0]
+            out[forum.id] = (
+                Transferability.authoritative,
+                f"{forum.name} authoritatively interprets {treaty}, which {target} has ratified",
+                complaint,
+            )
+        else:
+            out[forum.id] = (
+                Transferability.persuasive,
+                f"{forum.name} does not bind {target}; its reasoning is persuasive authority there",
+                complaint,
+            )
+    return out
+
+
+def _reception(
+    session: Session,
+    principal: Principal,
+    ids: set[uuid.UUID],
+    cutoff: date | None,
+    cases: dict[uuid.UUID, LegalCase],
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """(positive citations from other jurisdictions, negative treatments), before the cutoff."""
+    out = {i: (0, 0) for i in ids}
+    if not ids:
+        return out
+    citing = LegalCase
+    stmt = (
+        select(
+            CaseCitation.cited_case_id,
+            CaseCitation.treatment,
+            citing.respondent_states,
+            citing.forum_jurisdiction,
+        )
+        .join(citing, citing.id == CaseCitation.citing_case_id)
+        .where(CaseCitation.cited_case_id.in_(ids), case_repo.visible(principal))
+    )
+    if cutoff:
+        stmt = stmt.where(citing.decided_on < cutoff)
+    counts: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0, 0])
+    for cited, treatment, states, jurisdiction in session.execute(stmt):
+        if cited is None:
+            continue
+        target = cases[cited]
+        abroad = (
+            not (set(states) & set(target.respondent_states))
+            or jurisdiction != target.forum_jurisdiction
+        )
+        if treatment in POSITIVE_TREATMENTS and abroad:
+            counts[cited][0] += 1
+        elif treatment in NEGATIVE_TREATMENTS:
+            counts[cited][1] += 1
+    out.update({i: (c[0], c[1]) for i, c in counts.items()})
+    return out
+
+
+def _evidence(session: Session, ids: list[uuid.UUID], tsq: Any) -> dict[uuid.UUID, list[str]]:
+    if tsq is None or not ids:
+        return {}
+    options = "StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=10, MaxFragments=2"
+    document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
+    rows = session.execute(
+        select(
+            LegalCase.id,
+            func.ts_headline(literal_column("'english'::regconfig"), document, tsq, options),
+        ).where(LegalCase.id.in_(ids))
+    )
+    return {
+        i: [
+            html.escape(part).replace("\x02", "<b>").replace("\x03", "</b>")
+            for part in (text or "").split(" ... ")
+            if "\x02" in part
+        ][:2]
+        for i, text in rows
+    }
+
+
+def _result(
+    s: engine.Scored,
+    case: LegalCase,
+    forums: dict[str, Forum],
+    transfer: dict[str, tuple[Transferability, str, bool | None]],
+    subject: Subject,
+    evidence: list[str],
+) -> MatchResult:
+    forum = forums[case.forum_id]
+    kind, why, complaint = transfer[case.forum_id]
+    reasons = [_claim_reason(m, forum) for m in s.candidate.matches]
+    reasons.append(
+        Reason(
+            kind="transferability",
+            sentence=f"{why[0].upper()}{why[1:]}.",
+            detail={"transferability": kind.value, "decision_effect": forum.decision_effect.value},
+        )
+    )
+    if complaint is not None:
+        reasons.append(
+            Reason(
+                kind="complaint_mechanism",
+                sentence=(
+                    f"{subject.target} accepts complaints to {forum.name}."
+                    if complaint
+                    else f"{subject.target} does not accept complaints to {forum.name}."
+                ),
+                detail={"accepted": complaint},
+            )
+        )
+    c = s.candidate
+    if c.knock_on_citations:
+        reasons.append(
+            Reason(
+                kind="reception",
+                detail={"knock_on_citations": c.knock_on_citations},
+                sentence=f"Followed or applied {c.knock_on_citations} time(s) "
+                "in other jurisdictions.",
+            )
+        )
+    if c.negative_treatments or c.not_implemented:
+        parts = []
+        if c.negative_treatments:
+            parts.append(f"distinguished or questioned {c.negative_treatments} time(s)")
+        if c.not_implemented:
+            parts.append("not implemented by the respondent State")
+        reasons.append(
+            Reason(
+                kind="caution",
+                sentence="Caution: " + " and ".join(parts) + ".",
+                detail={
+                    "negative_treatments": c.negative_treatments,
+                    "not_implemented": c.not_implemented,
+                },
+            )
+        )
+    if evidence:
+        reasons.append(
+            Reason(
+                kind="evidence",
+                sentence="Passages close to the facts are quoted.",
+                detail={"passages": len(evidence)},
+            )
+        )
+    return MatchResult(
+        precedent=Precedent(
+            id=case.id,
+            title=case.title,
+            citation=case.citation,
+            forum_id=forum.id,
+            forum_name=forum.name,
+            forum_jurisdiction=case.forum_jurisdiction,
+            respondent_states=case.respondent_states,
+            decided_on=case.decided_on,
+            outcome=case.outcome.value,
+        ),
+        score=s.score,
+        breakdown=s.breakdown,
+        reasons=reasons,
+        evidence=evidence,
+    )
+
+
+def _claim_reason(m: ClaimMatch, forum: Forum) -> Reason:
+    how = {
+        MatchKind.same_provision: f"on the same provision ({m.provision})",
+        MatchKind.equivalent_explicit: f"under {m.provision}, an equivalent provision that states "
+        "the right expressly",
+        MatchKind.equivalent_interpretive: f"under {m.provision}, an equivalent provision as "
+        "interpreted by courts and treaty bodies",
+        MatchKind.same_right: f"on the same right ({m.right_id})",
+        MatchKind.related_right: f"on a related right ({m.right_id})",
+    }[m.kind]
+    return Reason(
+        kind="matching_claim",
+        sentence=f"{forum.name} upheld a claim matching “{m.query_label}” {how}.",
+        detail={
+            "query_claim": m.query_label,
+            "right_id": m.right_id,
+            "provision": m.provision,
+            "match": m.kind.value,
+            "basis": m.basis,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class PleadingPrecedent:
+    case_id: uuid.UUID
+    title: str
+    citation: str | None
+    forum_name: str
+    decided_on: date | None
+    held: str
+    why: str
+    rights: list[str]
+
+
+def knock_on_for_case(
+    session: Session, principal: Principal, case_id: uuid.UUID, limit: int = 5
+) -> list[PleadingPrecedent]:
+    """The top matches for a case, shaped for a pleading's comparative section."""
+    results = find_knock_on_wins(session, principal, MatchRequest(case_id=case_id, limit=limit))
+    cases = case_repo.cases_by_ids(session, [r.precedent.id for r in results.results])
+    return [
+        PleadingPrecedent(
+            case_id=r.precedent.id,
+            title=r.precedent.title,
+            citation=r.precedent.citation,
+            forum_name=r.precedent.forum_name,
+            decided_on=r.precedent.decided_on,
+            held=(cases[r.precedent.id].holding or cases[r.precedent.id].facts_summary)[:600],
+            why=" ".join(
+                x.sentence for x in r.reasons if x.kind in ("transferability", "matching_claim")
+            ),
+            rights=sorted(
+                {
+                    x.detail["right_id"]
+                    for x in r.reasons
+                    if x.kind == "matching_claim" and x.detail.get("right_id")
+                }
+            ),
+        )
+        for r in results.results
+    ]

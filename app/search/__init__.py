@@ -1,0 +1,1 @@
+"""Precedent search: full text and legal-basis filters with facets, and autocomplete."""

@@ -1,0 +1,107 @@
+"""Search query and results."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.cases.models import CaseStatus, Finding, ImplementationStatus, Outcome, Population
+from app.core.types import IsoDate
+from app.orgs.models import Visibility
+from app.reference.models import ForumLevel
+
+
+class SearchSort(StrEnum):
+    relevance = "relevance"
+    decided_desc = "-decided_on"
+    decided_asc = "decided_on"
+    importance = "importance"
+
+
+class SearchType(StrEnum):
+    case = "case"
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(
+        default=None,
+        max_length=500,
+        description='Web-style: words, "quoted phrases", OR, -excluded.',
+    )
+    type: SearchType = SearchType.case
+    forum: str | None = Field(default=None, max_length=40)
+    forum_level: ForumLevel | None = None
+    jurisdiction: str | None = Field(default=None, max_length=16)
+    respondent: str | None = Field(default=None, max_length=2)
+    region: str | None = Field(
+        default=None, max_length=16, description="A system: respondent is one of its members."
+    )
+    right: str | None = Field(default=None, max_length=60)
+    include_related: bool = Field(default=False, description="Also the right's related concepts.")
+    instrument: str | None = Field(default=None, max_length=40)
+    provision: str | None = Field(default=None, max_length=200)
+    provision_equivalent: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Any provision protecting the same rights as this one (the crosswalk).",
+    )
+    finding: Finding | None = None
+    outcome: Outcome | None = None
+    status: CaseStatus | None = None
+    decided_from: IsoDate | None = None
+    decided_to: IsoDate | None = None
+    keyword: str | None = Field(default=None, max_length=60)
+    population: Population | None = None
+    importance: int | None = Field(default=None, ge=1, le=4)
+    implementation_status: ImplementationStatus | None = None
+    owner_org_id: uuid.UUID | None = None
+    visibility: Visibility | None = None
+    sort: SearchSort = SearchSort.relevance
+    facets: bool = Field(default=True, description="Compute facet counts.")
+    cursor: str | None = Field(default=None, max_length=400)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class SearchHit(BaseModel):
+    id: uuid.UUID
+    type: SearchType = SearchType.case
+    title: str
+    citation: str | None
+    forum_id: str
+    forum_jurisdiction: str
+    respondent_states: list[str]
+    decided_on: date | None
+    outcome: Outcome
+    importance: int | None
+    score: float | None = Field(description="Relevance when a text query is given.")
+    snippet: str | None = Field(description="Matching passage; matches are in <b>...</b>.")
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResults(BaseModel):
+    total: int
+    items: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+    next_cursor: str | None
+
+
+class Suggestion(BaseModel):
+    case_id: uuid.UUID
+    text: str
+    kind: str = Field(description="`title` or `party`.")
+    similarity: float
+
+
+class SuggestQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: str = Field(min_length=1, max_length=100)
+    limit: int = Field(default=8, ge=1, le=20)

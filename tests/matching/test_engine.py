@@ -1,0 +1,68 @@
+"""The pure scoring engine."""
+
+from __future__ import annotations
+
+from app.matching.engine import (
+    Candidate,
+    ClaimMatch,
+    MatchKind,
+    Transferability,
+    Weights,
+    legal_basis_score,
+    rank,
+    reception_score,
+)
+
+
+def cand(case_id: str, **kw: object) -> Candidate:
+    base: dict[str, object] = dict(
+        case_id=case_id,
+        text_score=0.0,
+        matches=(),
+        transferability=Transferability.persuasive,
+        importance=2,
+        knock_on_citations=0,
+        negative_treatments=0,
+        not_implemented=False,
+    )
+    base.update(kw)
+    return Candidate(**base)  # type: ignore[arg-type]
+
+
+class TestBases:
+    def test_best_match_per_claim_averaged(self) -> None:
+        matches = [
+            ClaimMatch("liberty", "l", "ACHR:7", MatchKind.equivalent_explicit),
+            ClaimMatch("liberty", "l", "ECHR:5", MatchKind.same_provision),
+        ]
+
+        assert legal_basis_score(matches, 2) == 0.5
+
+    def test_negative_treatment_lowers_reception(self) -> None:
+        followed = cand("a", knock_on_citations=6)
+        doubted = cand("b", knock_on_citations=6, negative_treatments=1, not_implemented=True)
+
+        assert reception_score(doubted) < reception_score(followed)
+
+
+class TestRank:
+    def test_binding_outranks_persuasive_all_else_equal(self) -> None:
+        ranked = rank(
+            [cand("eu"), cand("ia", transferability=Transferability.binding)], 1, Weights(), 10
+        )
+
+        assert [s.candidate.case_id for s in ranked] == ["ia", "eu"]
+
+    def test_weights_choose_the_basis(self) -> None:
+        texty = cand("t", text_score=0.9)
+        legal = cand("l", matches=(ClaimMatch("q", "r", None, MatchKind.same_right),))
+
+        by_text = rank([texty, legal], 1, Weights(1, 0, 0, 0), 2)
+        by_law = rank([texty, legal], 1, Weights(0, 1, 0, 0), 2)
+
+        assert by_text[0].candidate.case_id == "t" and by_law[0].candidate.case_id == "l"
+
+    def test_deterministic_ties(self) -> None:
+        ranked = rank([cand("b"), cand("a"), cand("c")], 1, Weights(), 3)
+
+        assert [s.candidate.case_id for s in ranked] == ["a", "b", "c"]

@@ -1,0 +1,151 @@
+"""Search on the demo corpus: text, legal-basis filters, facets, suggestions, bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session
+
+from app.cases.transfer import load_demo
+from app.core.time import utcnow
+from app.orgs.models import Role, Visibility
+from tests.factories import make_case, make_org, make_user
+from tests.helpers import assert_problem
+
+S = "/api/v1/search"
+
+
+@pytest.fixture
+def demo(session: Session) -> Any:
+    return load_demo(session, now=utcnow())
+
+
+def titles(r: Any) -> list[str]:
+    assert r.status_code == 200, r.text
+    return [h["title"] for h in r.json()["items"]]
+
+
+class TestText:
+    def test_collective_expulsion_with_violation(self, client: TestClient, demo: Any) -> None:
+        found = titles(client.get(S, params={"q": "collective expulsion", "finding": "violation"}))
+
+        assert "Hirsi Jamaa and Others v. Italy" in found
+        assert not any(t.startswith("N.D. and N.T.") for t in found)
+        assert any(
+            t.startswith("N.D. and N.T.")
+            for t in titles(client.get(S, params={"q": "collective expulsion"}))
+        )
+
+    def test_hits_carry_score_and_escaped_highlight(self, client: TestClient, demo: Any) -> None:
+        hit = client.get(S, params={"q": "interception"}).json()["items"][0]
+
+        assert hit["score"] > 0 and "<b>" in hit["snippet"]
+
+    def test_phrase_or_and_exclusion(self, client: TestClient, demo: Any) -> None:
+        with_hirsi = titles(client.get(S, params={"q": '"high seas" OR Lampedusa'}))
+        without = titles(client.get(S, params={"q": "Lampedusa -Italy"}))
+
+        assert "Hirsi Jamaa and Others v. Italy" in with_hirsi
+        assert "Hirsi Jamaa and Others v. Italy" not in without
+
+    def test_accents_do_not_matter(self, client: TestClient, session: Session) -> None:
+        org = make_org(session)
+        make_case(
+            session,
+            org=org,
+            visibility=Visibility.public,
+            title="Vélez Loor v. Panamá",
+            forum_id="IACTHR",
+            respondent_states=["PA"],
+        )
+
+        assert "Vélez Loor v. Panamá" in titles(client.get(S, params={"q": "velez loor panama"}))
+
+
+class TestLegalBasis:
+    def test_equivalent_to_echr_5_in_the_americas(self, client: TestClient, demo: Any) -> None:
+        found = titles(
+            client.get(
+                S, params={"provision_equivalent": "ECHR:5-1-f", "region": "OAS", "limit": 50}
+            )
+        )
+
+        assert any(t.startswith("Vélez Loor") for t in found)
+        assert not any("v. Italy" in t for t in found)
+
+    def test_facets_are_counted_on_the_filtered_set(self, client: TestClient, demo: Any) -> None:
+        body = client.get(S, params={"right": "collective_expulsion"}).json()
+
+        forums = {f["value"]: f["count"] for f in body["facets"]["forum"]}
+        assert sum(forums.values()) == body["total"]
+        assert {"forum", "right", "finding", "respondent", "outcome", "forum_level"} <= set(
+            body["facets"]
+        )
+
+    def test_pages_are_stable(self, client: TestClient, demo: Any) -> None:
+        seen: list[str] = []
+        params: dict[str, Any] = {"limit": 7, "sort": "-decided_on", "facets": "false"}
+        while True:
+            body = client.get(S, params=params).json()
+            seen += [h["id"] for h in body["items"]]
+            if not body["next_cursor"]:
+                break
+            params["cursor"] = body["next_cursor"]
+
+        assert len(seen) == len(set(seen)) == 60
+
+
+class TestPrivacy:
+    def test_private_cases_never_counted_or_shown(
+        self, client: TestClient, session: Session, as_user: Any
+    ) -> None:
+        org = make_org(session)
+        make_case(session, org=org, title="Zyxwvut v. Malta", respondent_states=["MT"])
+        insider = make_user(session, member_of=org, role=Role.viewer)
+
+        outside = client.get(S, params={"q": "Zyxwvut"}).json()
+        inside = client.get(S, params={"q": "Zyxwvut"}, headers=as_user(insider)).json()
+
+        assert outside["total"] == 0 and outside["items"] == []
+        assert inside["total"] == 1
+
+
+class TestSuggest:
+    def test_typo_finds_hirsi(self, client: TestClient, demo: Any) -> None:
+        r = client.get(f"{S}/suggest", params={"q": "hirsy"})
+
+        assert any(s["text"].startswith("Hirsi Jamaa") for s in r.json())
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        "q",
+        [
+            '"unbalanced',
+            "a & | ! ( )",
+            "'; DROP TABLE legal_case; --",
+            "",
+            "   ",
+            "OR OR -",
+            "ü" * 400,
+            "<:*>",
+        ],
+    )
+    def test_odd_queries_are_answered(self, client: TestClient, q: str) -> None:
+        assert client.get(S, params={"q": q}).status_code == 200
+
+    def test_limits_and_cursors(self, client: TestClient) -> None:
+        assert_problem(client.get(S, params={"limit": 10_000}), 422, "validation_error")
+        assert_problem(client.get(S, params={"cursor": "Zm9v"}), 422, "validation_error")
+        assert_problem(client.get(S, params={"region": "CO"}), 422, "validation_error")
+
+    @given(q=st.text(max_size=200))
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    def test_any_query_string_is_safe(self, client: TestClient, q: str) -> None:
+        r = client.get(S, params={"q": q, "facets": "false"})
+
+        assert r.status_code in (200, 422)
