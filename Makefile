@@ -19,6 +19,7 @@ run: install
 	$(COMITY) db upgrade
 	$(COMITY) reference load
 	$(COMITY) demo load
+	$(COMITY) pleadings load-demo
 	$(COMITY) serve --host 127.0.0.1 --port 8000
 
 test: install
