@@ -20,10 +20,31 @@ def _cases_read() -> list[Row]:
     return cases_read.run()
 
 
+def _search() -> list[Row]:
+    from bench import search_bench
+
+    return search_bench.run()
+
+
+def _match() -> list[Row]:
+    from bench import match_bench
+
+    return match_bench.run()
+
+
+def _import() -> list[Row]:
+    from bench import import_bench
+
+    return import_bench.run()
+
+
 # name -> benchmark; imports stay inside the functions so one benchmark's setup never slows
 # or breaks another.
 BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "cases_read": _cases_read,
+    "search": _search,
+    "match": _match,
+    "import": _import,
 }
 
 

@@ -45,6 +45,7 @@ from app.cases.schemas import (
 )
 from app.core.crypto import Keyring
 from app.core.etag import etag, parse_if_match
+from app.core.forms import forbid_unknown_form_fields
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import Page
 from app.core.time import utcnow
@@ -398,6 +399,7 @@ class ExportQuery(CaseQuery):
     response_model=ImportReport,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 413),
+    dependencies=[Depends(forbid_unknown_form_fields)],
 )
 def import_cases(
     session: SessionDep,

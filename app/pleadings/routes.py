@@ -14,6 +14,7 @@ from app.auth.dependencies import PrincipalDep, SettingsDep, UserDep
 from app.config import Settings
 from app.core.crypto import Keyring
 from app.core.etag import etag, parse_if_match
+from app.core.forms import forbid_unknown_form_fields
 from app.core.idempotency import IdempotencyDep
 from app.core.middleware import BodyAllowance
 from app.core.pagination import Page
@@ -350,6 +351,7 @@ def list_attachments(
     response_model=AttachmentRead,
     status_code=http.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
+    dependencies=[Depends(forbid_unknown_form_fields)],
 )
 def add_attachment(
     pleading_id: uuid.UUID,
