@@ -12,6 +12,7 @@ from app.auth import service
 from app.auth.principal import ANONYMOUS, Principal
 from app.auth.tokens import SigningKeys
 from app.config import Settings
+from app.core.crypto import Keyring
 from app.core.time import utcnow
 from app.db import SessionDep, StreamingSessionDep
 from app.errors import AuthenticationRequired
@@ -30,8 +31,14 @@ def get_signing_keys(request: Request) -> SigningKeys:
     return keys
 
 
+def get_keyring(request: Request) -> Keyring:
+    keyring: Keyring = request.app.state.keyring
+    return keyring
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 KeysDep = Annotated[SigningKeys, Depends(get_signing_keys)]
+KeyringDep = Annotated[Keyring, Depends(get_keyring)]
 
 
 def get_principal(

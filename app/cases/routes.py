@@ -13,14 +13,13 @@ from fastapi import (
     Form,
     Header,
     Query,
-    Request,
     Response,
     UploadFile,
     status,
 )
 from fastapi.responses import StreamingResponse
 
-from app.auth.dependencies import PrincipalDep, StreamingPrincipalDep, UserDep
+from app.auth.dependencies import KeyringDep, PrincipalDep, StreamingPrincipalDep, UserDep
 from app.cases import extraction, interchange, service, transfer
 from app.cases.extraction import ExtractRequest, FoundCitation
 from app.cases.importing import ImportReport
@@ -43,7 +42,6 @@ from app.cases.schemas import (
     UpdateCreate,
     UpdateRead,
 )
-from app.core.crypto import Keyring
 from app.core.etag import etag, parse_if_match
 from app.core.forms import forbid_unknown_form_fields
 from app.core.idempotency import IdempotencyDep
@@ -58,14 +56,6 @@ IfMatch = Annotated[str | None, Header()]
 READ = problem_responses(404)
 WRITE = problem_responses(401, 403, 404, 409)
 CONDITIONAL = problem_responses(401, 403, 404, 409, 412, 428)
-
-
-def get_keyring(request: Request) -> Keyring:
-    keyring: Keyring = request.app.state.keyring
-    return keyring
-
-
-KeyringDep = Annotated[Keyring, Depends(get_keyring)]
 
 
 @router.get("", response_model=Page[CaseSummary], responses=problem_responses(422))

@@ -7,12 +7,11 @@ import re
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Header, Path, Query, Response, UploadFile
 from fastapi import status as http
 
-from app.auth.dependencies import PrincipalDep, SettingsDep, UserDep
+from app.auth.dependencies import KeyringDep, PrincipalDep, SettingsDep, UserDep
 from app.config import Settings
-from app.core.crypto import Keyring
 from app.core.etag import etag, parse_if_match
 from app.core.forms import forbid_unknown_form_fields
 from app.core.idempotency import IdempotencyDep
@@ -57,14 +56,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def upload_allowances(settings: Settings) -> list[BodyAllowance]:
     """Attachment uploads may exceed the general body limit, up to the attachment limit."""
     return [BodyAllowance("POST", UPLOAD_PATH, settings.max_attachment_bytes + MULTIPART_OVERHEAD)]
-
-
-def get_keyring(request: Request) -> Keyring:
-    keyring: Keyring = request.app.state.keyring
-    return keyring
-
-
-KeyringDep = Annotated[Keyring, Depends(get_keyring)]
 
 
 @router.get("", response_model=Page[PleadingSummary], responses=problem_responses(422))
