@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from enum import StrEnum
 from typing import Annotated, Any
@@ -438,12 +439,17 @@ def export_cases(
 ) -> StreamingResponse:
     """Stream the cases you may read as JSON Lines or CSV (never client data)."""
 
+    # Run the first page now: a value the database refuses becomes a problem response
+    # instead of an error after the stream has started.
+    cases = transfer.export_cases(session, principal, query)
+    first = next(cases, None)
+    records = itertools.chain([] if first is None else [first], cases)
+
     def body() -> Any:
-        cases = transfer.export_cases(session, principal, query)
         if query.format is ExportFormat.csv:
-            yield from interchange.to_csv_rows(cases)
+            yield from interchange.to_csv_rows(records)
         else:
-            for case in cases:
+            for case in records:
                 yield interchange.to_jsonl_line(case)
 
     media = "text/csv" if query.format is ExportFormat.csv else "application/x-ndjson"

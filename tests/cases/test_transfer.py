@@ -245,6 +245,13 @@ class TestRoundTrip:
 
         assert "Secret v. Norway" not in client.get("/api/v1/exports/cases").text
 
+    def test_a_filter_the_database_refuses_is_a_problem_not_a_broken_stream(
+        self, client: TestClient
+    ) -> None:
+        response = client.get("/api/v1/exports/cases?forum=%00")
+
+        assert_problem(response, 422, "unstorable_value")
+
 
 @pytest.mark.skipif(not ECTHR_CORPUS.exists(), reason="the ECtHR corpus in ../shared is absent")
 class TestEcthrImport:
