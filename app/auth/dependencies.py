@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -21,17 +22,21 @@ from app.errors import AuthenticationRequired
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_app_settings(request: Request) -> Settings:
+# Dependencies without I/O are `async def`: FastAPI runs plain `def` ones in the thread pool,
+# a hop per dependency per request.
+
+
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_signing_keys(request: Request) -> SigningKeys:
+async def get_signing_keys(request: Request) -> SigningKeys:
     keys: SigningKeys = request.app.state.signing_keys
     return keys
 
 
-def get_keyring(request: Request) -> Keyring:
+async def get_keyring(request: Request) -> Keyring:
     keyring: Keyring = request.app.state.keyring
     return keyring
 
@@ -41,36 +46,39 @@ KeysDep = Annotated[SigningKeys, Depends(get_signing_keys)]
 KeyringDep = Annotated[Keyring, Depends(get_keyring)]
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     session: SessionDep,
     keys: KeysDep,
     token: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
-    return _principal(request, session, keys, token)
+    return await _principal(request, session, keys, token)
 
 
-def get_streaming_principal(
+async def get_streaming_principal(
     request: Request,
     session: StreamingSessionDep,
     keys: KeysDep,
     token: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
     """The principal of a streaming response, read in the session that streams."""
-    return _principal(request, session, keys, token)
+    return await _principal(request, session, keys, token)
 
 
-def _principal(
+async def _principal(
     request: Request, session: Session, keys: SigningKeys, token: str | None
 ) -> Principal:
-    authorization = request.headers.get("authorization")
-    if authorization is not None and token is None:
+    if request.headers.get("authorization") is None:
+        return ANONYMOUS  # no credential, nothing to look up
+    if token is None:
         raise AuthenticationRequired("Use `Authorization: Bearer <token>`.")
-    principal = service.authenticate(session, keys, token, method=request.method, now=utcnow())
+    principal = await run_in_threadpool(
+        service.authenticate, session, keys, token, method=request.method, now=utcnow()
+    )
     return principal or ANONYMOUS
 
 
-def require_user(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+async def require_user(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
     if not principal.authenticated:
         raise AuthenticationRequired("Log in first.")
     return principal

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import (
+    Select,
+    Text,
+    Uuid,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, psycopg
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -21,7 +37,7 @@ from app.cases.models import (
     RightsClaim,
     claim_provision,
 )
-from app.orgs.visibility import readable
+from app.orgs.visibility import readable, visible_scopes
 from app.reference.models import Provision
 
 
@@ -31,6 +47,138 @@ def visible(principal: Principal) -> Any:
 
 def readable_case(session: Session, principal: Principal, case_id: uuid.UUID) -> LegalCase | None:
     return session.scalar(select(LegalCase).where(LegalCase.id == case_id, visible(principal)))
+
+
+_EMPTY_LIST: Any = literal_column("'[]'::json")
+
+
+def _json_list(element: Any, *order_by: Any) -> Any:
+    return func.coalesce(func.json_agg(aggregate_order_by(element, *order_by)), _EMPTY_LIST)
+
+
+def case_document(
+    session: Session, principal: Principal, case_id: uuid.UUID
+) -> tuple[int, str] | None:
+    """The case as `CaseRead` JSON with its version, assembled by PostgreSQL in one statement.
+
+    The hottest read in the product: one round trip, no ORM objects, and SQL compiled once
+    (the principal's rights travel as array parameters), which the driver then prepares.
+    """
+    sql, constants = _case_document_sql()
+    row = (
+        session.connection()
+        .exec_driver_sql(
+            sql,
+            constants
+            | {
+                "case_id": case_id,
+                "scopes": [str(v) for v in visible_scopes(principal)],
+                "org_ids": sorted(principal.org_ids),
+            },
+        )
+        .one_or_none()
+    )
+    return None if row is None else (row[0], row[1])
+
+
+@functools.cache
+def _case_document_sql() -> tuple[str, dict[str, Any]]:
+    provisions = (
+        select(
+            _json_list(
+                func.json_build_object(
+                    "key", Provision.instrument_id + ":" + Provision.path, "label", Provision.label
+                ),
+                Provision.instrument_id,
+                Provision.path,
+            )
+        )
+        .select_from(claim_provision.join(Provision))
+        .where(claim_provision.c.claim_id == RightsClaim.id)
+        .scalar_subquery()
+    )
+    claims = (
+        select(
+            _json_list(
+                func.json_build_object(
+                    "id",
+                    RightsClaim.id,
+                    "position",
+                    RightsClaim.position,
+                    "right_id",
+                    RightsClaim.right_id,
+                    "provisions",
+                    provisions,
+                    "argument_summary",
+                    RightsClaim.argument_summary,
+                    "finding",
+                    RightsClaim.finding,
+                    "remedy",
+                    RightsClaim.remedy,
+                ),
+                RightsClaim.position,
+                RightsClaim.id,
+            )
+        )
+        .where(RightsClaim.case_id == LegalCase.id)
+        .scalar_subquery()
+    )
+    identifiers = (
+        select(
+            _json_list(
+                func.json_build_object("kind", CaseIdentifier.kind, "value", CaseIdentifier.value),
+                CaseIdentifier.kind,
+                CaseIdentifier.value,
+            )
+        )
+        .where(CaseIdentifier.case_id == LegalCase.id)
+        .scalar_subquery()
+    )
+    c = LegalCase
+    org_ids = bindparam("org_ids", type_=ARRAY(Uuid))
+    # Internal notes stay inside the owning organisation (policy.may_see_internal).
+    own = c.owner_org_id == any_(org_ids)
+    document = func.json_build_object(
+        "id", c.id,
+        "title", c.title,
+        "short_title", c.short_title,
+        "citation", c.citation,
+        "forum_id", c.forum_id,
+        "forum_jurisdiction", c.forum_jurisdiction,
+        "respondent_states", c.respondent_states,
+        "decided_on", c.decided_on,
+        "status", c.status,
+        "outcome", c.outcome,
+        "importance", c.importance,
+        "owner_org_id", c.owner_org_id,
+        "visibility", c.visibility,
+        "reference_key", c.reference_key,
+        "language", c.language,
+        "filed_on", c.filed_on,
+        "procedural_posture", c.procedural_posture,
+        "outcome_source", case((c.outcome_explicit, "explicit"), else_="derived"),
+        "facts_summary", c.facts_summary,
+        "holding", c.holding,
+        "internal_notes", case((own, c.internal_notes)),
+        "keywords", c.keywords,
+        "populations", c.populations,
+        "implementation_status", c.implementation_status,
+        "implementation_note", c.implementation_note,
+        "identifiers", identifiers,
+        "claims", claims,
+        "version", c.version,
+        "created_at", c.created_at,
+        "updated_at", c.updated_at,
+    )  # fmt: skip
+    # The rule of app.orgs.visibility.readable, with the principal as parameters.
+    readable_here = or_(
+        cast(c.visibility, Text) == any_(bindparam("scopes", type_=ARRAY(Text))), own
+    )
+    stmt = select(c.version, cast(document, Text)).where(
+        c.id == bindparam("case_id", type_=Uuid), readable_here
+    )
+    compiled = stmt.compile(dialect=psycopg.dialect())  # type: ignore[no-untyped-call]
+    return str(compiled), compiled.params
 
 
 def claims_of(

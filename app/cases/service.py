@@ -44,12 +44,9 @@ from app.cases.schemas import (
     ClaimPatch,
     ClaimRead,
     IdentifierIn,
-    IdentifierRead,
-    OutcomeSource,
     PartyCreate,
     PartyRead,
     ProtectedData,
-    ProvisionRef,
     UpdateCreate,
     UpdateRead,
 )
@@ -107,40 +104,16 @@ def _case(session: Session, principal: Principal, case_id: uuid.UUID) -> LegalCa
     return case
 
 
+def case_json(session: Session, principal: Principal, case_id: uuid.UUID) -> tuple[int, str]:
+    """The case (with claims and identifiers) as `CaseRead` JSON, and its version."""
+    document = repo.case_document(session, principal, case_id)
+    if document is None:
+        raise NotFoundError("No such case.")
+    return document
+
+
 def get_case(session: Session, principal: Principal, case_id: uuid.UUID) -> CaseRead:
-    return read_cases(session, principal, [_case(session, principal, case_id)])[0]
-
-
-def read_cases(session: Session, principal: Principal, cases: list[LegalCase]) -> list[CaseRead]:
-    ids = [c.id for c in cases]
-    claims = repo.claims_of(session, ids)
-    provisions = repo.provisions_of_claims(
-        session, [cl.id for group in claims.values() for cl in group]
-    )
-    identifiers = repo.identifiers_of(session, ids)
-    return [
-        CaseRead(
-            **_summary(c).model_dump(),
-            reference_key=c.reference_key,
-            language=c.language,
-            filed_on=c.filed_on,
-            procedural_posture=c.procedural_posture,
-            outcome_source=OutcomeSource.explicit if c.outcome_explicit else OutcomeSource.derived,
-            facts_summary=c.facts_summary,
-            holding=c.holding,
-            internal_notes=c.internal_notes if policy.may_see_internal(principal, c) else None,
-            keywords=c.keywords,
-            populations=c.populations,
-            implementation_status=c.implementation_status,
-            implementation_note=c.implementation_note,
-            identifiers=[IdentifierRead(kind=i.kind, value=i.value) for i in identifiers[c.id]],
-            claims=[_claim_read(cl, provisions[cl.id]) for cl in claims[c.id]],
-            version=c.version,
-            created_at=c.created_at,
-            updated_at=c.updated_at,
-        )
-        for c in cases
-    ]
+    return CaseRead.model_validate_json(case_json(session, principal, case_id)[1])
 
 
 def _summary(c: LegalCase) -> CaseSummary:
@@ -158,20 +131,6 @@ def _summary(c: LegalCase) -> CaseSummary:
         importance=c.importance,
         owner_org_id=c.owner_org_id,
         visibility=c.visibility,
-    )
-
-
-def _claim_read(claim: RightsClaim, provisions: list[Any]) -> ClaimRead:
-    return ClaimRead(
-        id=claim.id,
-        position=claim.position,
-        right_id=claim.right_id,
-        provisions=[
-            ProvisionRef(key=f"{p.instrument_id}:{p.path}", label=p.label) for p in provisions
-        ],
-        argument_summary=claim.argument_summary,
-        finding=claim.finding,
-        remedy=claim.remedy,
     )
 
 

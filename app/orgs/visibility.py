@@ -15,6 +15,11 @@ def in_network(principal: Principal) -> bool:
     return bool(principal.org_ids) or principal.is_hub_admin
 
 
+def visible_scopes(principal: Principal) -> list[Visibility]:
+    """The visibilities readable beyond one's own organisations."""
+    return [Visibility.public, Visibility.network] if in_network(principal) else [Visibility.public]
+
+
 def readable(
     principal: Principal, owner_column: Any, visibility_column: Any
 ) -> ColumnElement[bool]:
@@ -23,10 +28,7 @@ def readable(
     Hub admins curate the network, not members' files: they see private rows only of
     organisations they belong to, like everyone else.
     """
-    visible = [Visibility.public]
-    if in_network(principal):
-        visible.append(Visibility.network)
-    clauses = [visibility_column.in_(visible)]
+    clauses = [visibility_column.in_(visible_scopes(principal))]
     if principal.org_ids:
         clauses.append(owner_column.in_(sorted(principal.org_ids)))
     return or_(*clauses)
