@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -274,7 +274,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def _database_errors(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
-    if exc.connection_invalidated:
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        # A lost connection, a server that is down or restarting, a cancelled query: the
+        # transaction is gone whole, so the client may simply try again.
         return await _database_unavailable(request, exc)
     if isinstance(exc, IntegrityError):
         # A constraint caught what validation did not (a race, or a missed check): the

@@ -38,6 +38,18 @@ def _import() -> list[Row]:
     return import_bench.run()
 
 
+def _load() -> list[Row]:
+    from bench import load_bench
+
+    return load_bench.run()
+
+
+def _backup() -> list[Row]:
+    from bench import backup_bench
+
+    return backup_bench.run()
+
+
 # name -> benchmark; imports stay inside the functions so one benchmark's setup never slows
 # or breaks another.
 BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
@@ -45,6 +57,8 @@ BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "search": _search,
     "match": _match,
     "import": _import,
+    "load": _load,
+    "backup": _backup,
 }
 
 
