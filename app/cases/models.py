@@ -166,6 +166,8 @@ SEARCH_VECTOR = (
 
 class LegalCase(UuidPk, Timestamps, Base):
     __tablename__ = "legal_case"
+    # Migration 0008 also sets toast_tuple_target = 256: long texts live out of the row, so
+    # filter scans read narrow rows.
     __table_args__ = (
         CheckConstraint("importance BETWEEN 1 AND 4", name="importance"),
         Index("ix_legal_case_owner_visibility", "owner_org_id", "visibility"),
@@ -243,7 +245,11 @@ claim_provision = Table(
 
 class RightsClaim(UuidPk, Base):
     __tablename__ = "rights_claim"
-    __table_args__ = (Index("ix_rights_claim_right_finding", "right_id", "finding"),)
+    # Covering (case_id last), so claim filters in search are answered from the index alone.
+    __table_args__ = (
+        Index("ix_rights_claim_right_finding_case", "right_id", "finding", "case_id"),
+        Index("ix_rights_claim_finding_case", "finding", "case_id"),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("legal_case.id", ondelete="CASCADE"), index=True

@@ -21,9 +21,11 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     tuple_,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -55,27 +57,51 @@ from app.search.schemas import (
 
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
 FACET_LIMIT = 20
+_HIT_FIELDS = (
+    "id",
+    "title",
+    "citation",
+    "forum_id",
+    "forum_jurisdiction",
+    "respondent_states",
+    "decided_on",
+    "outcome",
+    "importance",
+)
+# What the facets count, carried by every hit.
+_FACET_COLUMNS = (
+    LegalCase.id,
+    LegalCase.forum_id,
+    LegalCase.forum_jurisdiction,
+    LegalCase.respondent_states,
+    LegalCase.outcome,
+    LegalCase.importance,
+    LegalCase.implementation_status,
+    LegalCase.keywords,
+    LegalCase.populations,
+    LegalCase.visibility,
+    LegalCase.decided_on,
+)
 
 
 def capabilities(session: Session) -> Capabilities:
     return detect_capabilities(session.connection())
 
 
-def text_query(q: str) -> tuple[Any, Any]:
-    """The query read as English (stemmed) and language-neutrally, with the match condition.
+def text_query(q: str) -> list[tuple[Any, Any]]:
+    """The query read as English (stemmed) and language-neutrally, each with the cases it
+    applies to.
 
     Each case is matched with the reading of its own language's configuration: OR-ing two
-    readings over one document would let `-word` in one reading undo the exclusion.
+    readings over one document would let `-word` in one reading undo the exclusion. Each
+    reading is searched on its own (a UNION ALL), so that the GIN index answers exactly
+    and no search vector is read back to recheck a combined condition.
     """
     folded = func.comity_unaccent(q)
     english = func.websearch_to_tsquery(literal_column("'english'::regconfig"), folded)
     neutral = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), folded)
     is_english = or_(LegalCase.language.is_(None), LegalCase.language == "en")
-    match = or_(
-        and_(is_english, LegalCase.search_vector.op("@@")(english)),
-        and_(~is_english, LegalCase.search_vector.op("@@")(neutral)),
-    )
-    return case((is_english, english), else_=neutral), match
+    return [(english, is_english), (neutral, ~is_english)]
 
 
 def _bad(field: str, msg: str) -> ValidationFailed:
@@ -84,10 +110,8 @@ def _bad(field: str, msg: str) -> ValidationFailed:
     )
 
 
-def _conditions(session: Session, principal: Principal, q: SearchQuery, match: Any) -> list[Any]:
+def _conditions(session: Session, principal: Principal, q: SearchQuery) -> list[Any]:
     conds: list[Any] = [case_repo.visible(principal)]
-    if match is not None:
-        conds.append(match)
     simple = {
         "forum": LegalCase.forum_id,
         "jurisdiction": LegalCase.forum_jurisdiction,
@@ -185,71 +209,89 @@ def _has_provision(ids: list[Any]) -> Any:
 
 
 def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResults:
+    """One statement finds the hits once and returns their total, the page and the facets."""
     has_text = bool(q.q and q.q.strip())
-    ts, match = text_query(q.q or "") if has_text else (None, None)
-    conds = _conditions(session, principal, q, match)
-    score = (
-        func.ts_rank_cd(LegalCase.search_vector, ts)
-        if ts is not None
-        else cast(literal(0.0), Float)
-    )
+    conds = _conditions(session, principal, q)
     sort = q.sort if (has_text or q.sort is not SearchSort.relevance) else SearchSort.decided_desc
-    key, descending = _sort_key(sort, score)
-    page = select(LegalCase, score.label("score")).where(*conds)
-    if q.cursor:
-        page = page.where(_after(q.cursor, key, descending, sort))
-    order = (key.desc() if descending else key.asc()).nulls_last()
-    rows = session.execute(page.order_by(order, LegalCase.id).limit(q.limit + 1)).all()
-    more = len(rows) > q.limit
-    rows = rows[: q.limit]
-    total = session.scalar(select(func.count()).select_from(LegalCase).where(*conds)) or 0
-    snippets = _snippets(session, [r[0].id for r in rows], ts)
-    items = [
-        SearchHit(
-            id=c.id,
-            title=c.title,
-            citation=c.citation,
-            forum_id=c.forum_id,
-            forum_jurisdiction=c.forum_jurisdiction,
-            respondent_states=c.respondent_states,
-            decided_on=c.decided_on,
-            outcome=c.outcome,
-            importance=c.importance,
-            score=round(float(s), 6) if has_text else None,
-            snippet=snippets.get(c.id),
+    readings = text_query(q.q or "") if has_text else [(None, true())]
+    branches = []
+    for ts, applies in readings:
+        score = cast(
+            func.ts_rank_cd(LegalCase.search_vector, ts) if ts is not None else literal(0.0),
+            Float,
         )
-        for c, s in rows
+        where = [*conds, applies]
+        if ts is not None:
+            where.append(LegalCase.search_vector.op("@@")(ts))
+        branches.append(
+            select(
+                *_FACET_COLUMNS,
+                score.label("score"),
+                _sort_key(sort, score).label("sort_key"),
+            ).where(*where)
+        )
+    hits = (branches[0] if len(branches) == 1 else union_all(*branches)).cte("hits")
+    descending = sort is not SearchSort.importance and sort is not SearchSort.decided_asc
+    page = select(hits.c.id, hits.c.score, hits.c.sort_key)
+    if q.cursor:
+        page = page.where(_after(q.cursor, hits.c.sort_key, hits.c.id, descending, sort))
+    order = hits.c.sort_key.desc() if descending else hits.c.sort_key.asc()
+    page_rows = page.order_by(order.nulls_last(), hits.c.id).limit(q.limit + 1).subquery()
+    columns = [
+        select(func.count()).select_from(hits).scalar_subquery().label("total"),
+        select(
+            func.json_agg(
+                aggregate_order_by(
+                    func.json_build_array(
+                        page_rows.c.id, page_rows.c.score, cast(page_rows.c.sort_key, Text)
+                    ),
+                    (
+                        page_rows.c.sort_key.desc() if descending else page_rows.c.sort_key.asc()
+                    ).nulls_last(),
+                    page_rows.c.id,
+                )
+            )
+        )
+        .scalar_subquery()
+        .label("page"),
+    ]
+    if q.facets:
+        counts = union_all(*_facet_counts(hits)).subquery()
+        columns.append(
+            select(func.json_agg(func.json_build_array(counts.c.facet, counts.c.value, counts.c.n)))
+            .scalar_subquery()
+            .label("facets")
+        )
+    row = session.execute(select(*columns)).one()
+    found = [(uuid.UUID(i), score, key) for i, score, key in (row.page or [])]
+    more = len(found) > q.limit
+    found = found[: q.limit]
+    cases = _hit_rows(session, [i for i, _, _ in found], readings if has_text else None)
+    items = [
+        SearchHit.model_validate(cases[i] | {"score": round(float(score), 6) if has_text else None})
+        for i, score, _ in found
     ]
     cursor = None
     if more:
-        last, last_score = rows[-1]
-        cursor = encode_cursor([_cursor_value(last, last_score, sort), str(last.id)])
+        last_id, _, last_key = found[-1]
+        cursor = encode_cursor([last_key, str(last_id)])
     return SearchResults(
-        total=total,
+        total=row.total,
         items=items,
         next_cursor=cursor,
-        facets=_facets(session, conds) if q.facets else {},
+        facets=_facet_values(row.facets or []) if q.facets else {},
     )
 
 
-def _sort_key(sort: SearchSort, score: Any) -> tuple[Any, bool]:
+def _sort_key(sort: SearchSort, score: Any) -> Any:
     if sort is SearchSort.relevance:
-        return score, True
+        return score
     if sort is SearchSort.importance:
-        return func.coalesce(LegalCase.importance, 5), False
-    column = func.coalesce(LegalCase.decided_on, func.date("0001-01-01"))
-    return column, sort is SearchSort.decided_desc
+        return func.coalesce(LegalCase.importance, 5)
+    return func.coalesce(LegalCase.decided_on, func.date("0001-01-01"))
 
 
-def _cursor_value(case: LegalCase, score: Any, sort: SearchSort) -> Any:
-    if sort is SearchSort.relevance:
-        return float(score)
-    if sort is SearchSort.importance:
-        return case.importance or 5
-    return (case.decided_on or date(1, 1, 1)).isoformat()
-
-
-def _after(cursor: str, key: Any, descending: bool, sort: SearchSort) -> Any:
+def _after(cursor: str, key: Any, id_column: Any, descending: bool, sort: SearchSort) -> Any:
     payload = decode_cursor(cursor, list)
     try:
         value, last_id = payload
@@ -262,39 +304,43 @@ def _after(cursor: str, key: Any, descending: bool, sort: SearchSort) -> Any:
             typed = date.fromisoformat(str(value))
     except (TypeError, ValueError) as exc:
         raise _bad("cursor", "The cursor is not one this API issued.") from exc
-    pair = tuple_(key, LegalCase.id)
     return (
-        (key < typed) | ((key == typed) & (LegalCase.id > last))
+        (key < typed) | ((key == typed) & (id_column > last))
         if descending
-        else pair > tuple_(typed, last)
+        else tuple_(key, id_column) > tuple_(typed, last)
     )
 
 
-def _snippets(session: Session, ids: list[Any], ts: Any) -> dict[Any, str]:
+def _hit_rows(
+    session: Session, ids: list[uuid.UUID], readings: list[tuple[Any, Any]] | None
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The page's cases as `SearchHit` fields, each with its snippet (highlighted if text)."""
     if not ids:
         return {}
-    if ts is None:
-        rows = session.execute(
-            select(
-                LegalCase.id,
-                func.left(
-                    func.coalesce(func.nullif(LegalCase.holding, ""), LegalCase.facts_summary), 240
-                ),
-            ).where(LegalCase.id.in_(ids))
+    if readings is None:
+        snippet = func.left(
+            func.coalesce(func.nullif(LegalCase.holding, ""), LegalCase.facts_summary), 240
         )
-        return {i: html.escape(text or "") for i, text in rows}
-    options = (
-        f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxWords=35, MinWords=12, "
-        'MaxFragments=2, FragmentDelimiter=" … "'
-    )
-    document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
-    rows = session.execute(
-        select(
-            LegalCase.id,
-            func.ts_headline(literal_column("'english'::regconfig"), document, ts, options),
-        ).where(LegalCase.id.in_(ids))
-    )
-    return {i: _mark(text or "") for i, text in rows}
+    else:
+        (english, is_english), (neutral, _) = readings
+        options = (
+            f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxWords=35, MinWords=12, "
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
+        snippet = func.ts_headline(
+            literal_column("'english'::regconfig"),
+            document,
+            case((is_english, english), else_=neutral),
+            options,
+        )
+    fields = [getattr(LegalCase, name) for name in _HIT_FIELDS]
+    out = {}
+    for row in session.execute(select(*fields, snippet).where(LegalCase.id.in_(ids))):
+        *values, text = row
+        marked = html.escape(text or "") if readings is None else _mark(text or "")
+        out[row.id] = dict(zip(_HIT_FIELDS, values, strict=True)) | {"snippet": marked}
+    return out
 
 
 def _mark(text: str) -> str:
@@ -302,24 +348,8 @@ def _mark(text: str) -> str:
     return html.escape(text).replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_STOP, "</b>")
 
 
-def _facets(session: Session, conds: list[Any]) -> dict[str, list[FacetValue]]:
-    hits = (
-        select(
-            LegalCase.id,
-            LegalCase.forum_id,
-            LegalCase.forum_jurisdiction,
-            LegalCase.respondent_states,
-            LegalCase.outcome,
-            LegalCase.importance,
-            LegalCase.implementation_status,
-            LegalCase.keywords,
-            LegalCase.populations,
-            LegalCase.visibility,
-            LegalCase.decided_on,
-        )
-        .where(*conds)
-        .cte("hits")
-    )
+def _facet_counts(hits: Any) -> list[Any]:
+    """(facet, value, count) selects over the hit set, one per filter dimension."""
 
     def plain(name: str, column: Any) -> Any:
         return (
@@ -333,15 +363,11 @@ def _facets(session: Session, conds: list[Any]) -> dict[str, list[FacetValue]]:
         )
 
     def unnested(name: str, column: Any) -> Any:
-        item = func.unnest(column).table_valued("value").render_derived()
-        return (
-            select(
-                literal(name).label("facet"), item.c.value.label("value"), func.count().label("n")
-            )
-            .select_from(hits)
-            .join(item, literal(True))
-            .group_by(item.c.value)
-        )
+        # unnest in the select list (a ProjectSet) costs far less per hit than a lateral join.
+        items = select(func.unnest(column).label("value")).select_from(hits).subquery()
+        return select(
+            literal(name).label("facet"), items.c.value, func.count().label("n")
+        ).group_by(items.c.value)
 
     claims = (
         select(RightsClaim.case_id, RightsClaim.right_id, RightsClaim.finding)
@@ -383,11 +409,14 @@ def _facets(session: Session, conds: list[Any]) -> dict[str, list[FacetValue]]:
             func.count(func.distinct(claims.c.case_id)).label("n"),
         ).group_by(claims.c.finding),
     ]
+    return queries
+
+
+def _facet_values(rows: list[list[Any]]) -> dict[str, list[FacetValue]]:
     out: dict[str, list[FacetValue]] = {}
-    for facet, val, n in session.execute(union_all(*queries)):
-        if val is None:
-            continue
-        out.setdefault(facet, []).append(FacetValue(value=str(val), count=int(n)))
+    for facet, value, n in rows:
+        if value is not None:
+            out.setdefault(facet, []).append(FacetValue(value=str(value), count=int(n)))
     return {k: sorted(v, key=lambda f: (-f.count, f.value))[:FACET_LIMIT] for k, v in out.items()}
 
 

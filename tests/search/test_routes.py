@@ -98,6 +98,25 @@ class TestLegalBasis:
 
         assert len(seen) == len(set(seen)) == 60
 
+    @pytest.mark.parametrize("sort", ["relevance", "importance", "decided_on"])
+    def test_pages_of_a_text_query_are_stable(
+        self, client: TestClient, demo: Any, sort: str
+    ) -> None:
+        params: dict[str, Any] = {"q": "detention OR asylum", "sort": sort, "facets": "false"}
+        everything = client.get(S, params=params | {"limit": 100}).json()
+        seen: list[str] = []
+        params["limit"] = 4
+        while True:
+            body = client.get(S, params=params).json()
+            assert body["total"] == everything["total"]
+            seen += [h["id"] for h in body["items"]]
+            if not body["next_cursor"]:
+                break
+            params["cursor"] = body["next_cursor"]
+
+        assert everything["total"] > 8
+        assert seen == [h["id"] for h in everything["items"]]
+
 
 class TestPrivacy:
     def test_private_cases_never_counted_or_shown(
