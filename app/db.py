@@ -10,13 +10,15 @@ import functools
 import logging
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, MetaData, create_engine, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -176,21 +178,33 @@ def new_session() -> Session:
     return _holder.sessions()
 
 
-def get_session() -> Iterator[Session]:
+async def get_session() -> AsyncIterator[Session]:
     """One request, one transaction: commit after the handler returns, roll back on error.
 
     Declared with scope="function" below, so the commit runs before the response is sent
     and a failing commit becomes an error response rather than a 2xx for a lost write.
+    Opening a session does no I/O, so it happens on the event loop; the end of the
+    transaction runs in the thread pool, shielded so that a cancelled request still
+    returns its connection.
     """
     session = new_session()
     try:
         yield session
-        session.commit()
     except BaseException as exc:
-        if keeps_writes(exc):
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_end, session, commit=keeps_writes(exc))
+        raise
+    await run_in_threadpool(_end, session, commit=True)
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
             session.commit()
         else:
             session.rollback()
+    except BaseException:
+        session.rollback()
         raise
     finally:
         session.close()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     true,
@@ -216,38 +217,28 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     readings = text_query(q.q or "") if has_text else [(None, true())]
     branches = []
     for ts, applies in readings:
-        score = cast(
-            func.ts_rank_cd(LegalCase.search_vector, ts) if ts is not None else literal(0.0),
-            Float,
-        )
         where = [*conds, applies]
         if ts is not None:
             where.append(LegalCase.search_vector.op("@@")(ts))
+        # Only a relevance sort ranks every hit; otherwise just the page is ranked.
         branches.append(
-            select(
-                *_FACET_COLUMNS,
-                score.label("score"),
-                _sort_key(sort, score).label("sort_key"),
-            ).where(*where)
+            select(*_FACET_COLUMNS, _sort_key(sort, ts).label("sort_key")).where(*where)
         )
     hits = (branches[0] if len(branches) == 1 else union_all(*branches)).cte("hits")
     descending = sort is not SearchSort.importance and sort is not SearchSort.decided_asc
-    page = select(hits.c.id, hits.c.score, hits.c.sort_key)
+    page = select(hits.c.id, hits.c.sort_key)
     if q.cursor:
         page = page.where(_after(q.cursor, hits.c.sort_key, hits.c.id, descending, sort))
     order = hits.c.sort_key.desc() if descending else hits.c.sort_key.asc()
     page_rows = page.order_by(order.nulls_last(), hits.c.id).limit(q.limit + 1).subquery()
+    page_order = page_rows.c.sort_key.desc() if descending else page_rows.c.sort_key.asc()
     columns = [
         select(func.count()).select_from(hits).scalar_subquery().label("total"),
         select(
             func.json_agg(
                 aggregate_order_by(
-                    func.json_build_array(
-                        page_rows.c.id, page_rows.c.score, cast(page_rows.c.sort_key, Text)
-                    ),
-                    (
-                        page_rows.c.sort_key.desc() if descending else page_rows.c.sort_key.asc()
-                    ).nulls_last(),
+                    func.json_build_array(page_rows.c.id, cast(page_rows.c.sort_key, Text)),
+                    page_order.nulls_last(),
                     page_rows.c.id,
                 )
             )
@@ -263,17 +254,14 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
             .label("facets")
         )
     row = session.execute(select(*columns)).one()
-    found = [(uuid.UUID(i), score, key) for i, score, key in (row.page or [])]
+    found = [(uuid.UUID(i), key) for i, key in (row.page or [])]
     more = len(found) > q.limit
     found = found[: q.limit]
-    cases = _hit_rows(session, [i for i, _, _ in found], readings if has_text else None)
-    items = [
-        SearchHit.model_validate(cases[i] | {"score": round(float(score), 6) if has_text else None})
-        for i, score, _ in found
-    ]
+    cases = _hit_rows(session, [i for i, _ in found], readings if has_text else None)
+    items = [SearchHit.model_validate(cases[i]) for i, _ in found]
     cursor = None
     if more:
-        last_id, _, last_key = found[-1]
+        last_id, last_key = found[-1]
         cursor = encode_cursor([last_key, str(last_id)])
     return SearchResults(
         total=row.total,
@@ -283,12 +271,17 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     )
 
 
-def _sort_key(sort: SearchSort, score: Any) -> Any:
+def _sort_key(sort: SearchSort, ts: Any) -> Any:
     if sort is SearchSort.relevance:
-        return score
+        return _score(ts)
     if sort is SearchSort.importance:
         return func.coalesce(LegalCase.importance, 5)
     return func.coalesce(LegalCase.decided_on, func.date("0001-01-01"))
+
+
+def _score(ts: Any) -> Any:
+    # Double precision, so that a score read back from a cursor compares exactly.
+    return cast(func.ts_rank_cd(LegalCase.search_vector, ts), Float)
 
 
 def _after(cursor: str, key: Any, id_column: Any, descending: bool, sort: SearchSort) -> Any:
@@ -321,6 +314,7 @@ def _hit_rows(
         snippet = func.left(
             func.coalesce(func.nullif(LegalCase.holding, ""), LegalCase.facts_summary), 240
         )
+        score: Any = null()
     else:
         (english, is_english), (neutral, _) = readings
         options = (
@@ -328,18 +322,20 @@ def _hit_rows(
             'MaxFragments=2, FragmentDelimiter=" … "'
         )
         document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
+        own_reading = case((is_english, english), else_=neutral)
         snippet = func.ts_headline(
-            literal_column("'english'::regconfig"),
-            document,
-            case((is_english, english), else_=neutral),
-            options,
+            literal_column("'english'::regconfig"), document, own_reading, options
         )
+        score = _score(own_reading)
     fields = [getattr(LegalCase, name) for name in _HIT_FIELDS]
     out = {}
-    for row in session.execute(select(*fields, snippet).where(LegalCase.id.in_(ids))):
-        *values, text = row
+    for row in session.execute(select(*fields, snippet, score).where(LegalCase.id.in_(ids))):
+        *values, text, rank = row
         marked = html.escape(text or "") if readings is None else _mark(text or "")
-        out[row.id] = dict(zip(_HIT_FIELDS, values, strict=True)) | {"snippet": marked}
+        out[row.id] = dict(zip(_HIT_FIELDS, values, strict=True)) | {
+            "snippet": marked,
+            "score": None if rank is None else round(rank, 6),
+        }
     return out
 
 
