@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     env: Environment = Environment.development
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
     max_attachment_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest model-pleading attachment."
     )

@@ -20,7 +20,7 @@ from app.cases.routes import router as cases_router
 from app.config import Settings, get_settings
 from app.core.crypto import load_keyring
 from app.core.logging import configure_logging
-from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import RequestContextMiddleware, RequestLimitMiddleware
 from app.errors import install_error_handlers, problem_responses
 from app.health.routes import router as health_router
 from app.matching.routes import router as matching_router
@@ -68,8 +68,9 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
     app.state.keyring = load_keyring(settings)
     install_error_handlers(app)
     app.add_middleware(
-        BodyLimitMiddleware,
+        RequestLimitMiddleware,
         max_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
         allowances=upload_allowances(settings),
     )
     app.add_middleware(RequestContextMiddleware)

@@ -127,6 +127,17 @@ class TestProblemDocuments:
 
         assert_problem(r, 413, "payload_too_large")
 
+    def test_an_8_kb_header_is_served(self, probe: TestClient) -> None:
+        r = probe.get("/healthz", headers={"X-Filler": "x" * 8192})
+
+        assert r.status_code == 200
+
+    def test_oversized_headers_are_431_problem(self, probe: TestClient) -> None:
+        r = probe.get("/healthz", headers={"X-Filler": "x" * 20_000})
+
+        body = assert_problem(r, 431, "headers_too_large")
+        assert "16384 bytes" in body["detail"]
+
     def test_streamed_oversized_body_is_413_problem(self, settings: Settings) -> None:
         small = TestClient(build_app(settings.model_copy(update={"max_body_bytes": 2048})))
 

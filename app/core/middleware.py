@@ -67,17 +67,24 @@ class BodyAllowance:
     max_bytes: int
 
 
-class BodyLimitMiddleware:
-    """Answer 413 as soon as a body is known or seen to exceed the limit.
+class RequestLimitMiddleware:
+    """Answer 431 for oversized headers, and 413 as soon as a body is known or seen to exceed
+    the limit.
 
-    The limit is `max_bytes` except for requests an allowance names by method and path.
+    The body limit is `max_bytes` except for requests an allowance names by method and path.
+    The header limit holds whatever the server in front allows.
     """
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, allowances: Sequence[BodyAllowance] = ()
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_header_bytes: int,
+        allowances: Sequence[BodyAllowance] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_header_bytes = max_header_bytes
         self.allowances = tuple(allowances)
 
     def limit_for(self, scope: Scope) -> int:
@@ -89,6 +96,10 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        header_bytes = sum(len(k) + len(v) for k, v in scope.get("headers", []))
+        if header_bytes > self.max_header_bytes:
+            await _send_problem(send, 431, self.max_header_bytes)
             return
         limit = self.limit_for(scope)
         declared = _header(scope, b"content-length")
@@ -149,6 +160,12 @@ async def _send_problem(send: Send, status: int, limit: int) -> None:
             "title": "Request body too large",
             "code": "payload_too_large",
             "detail": f"The body exceeds the limit of {limit} bytes.",
+        }
+    elif status == 431:
+        body |= {
+            "title": "Request headers too large",
+            "code": "headers_too_large",
+            "detail": f"The headers exceed the limit of {limit} bytes.",
         }
     else:
         body |= {
