@@ -12,7 +12,6 @@ from fastapi import (
     Depends,
     File,
     Form,
-    Header,
     Query,
     Response,
     UploadFile,
@@ -43,7 +42,7 @@ from app.cases.schemas import (
     UpdateCreate,
     UpdateRead,
 )
-from app.core.etag import etag, parse_if_match
+from app.core.etag import IfMatch, etag, parse_if_match
 from app.core.forms import forbid_unknown_form_fields
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import Page
@@ -53,7 +52,6 @@ from app.errors import ValidationFailed, problem_responses
 from app.orgs.models import Visibility
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
-IfMatch = Annotated[str | None, Header()]
 READ = problem_responses(404)
 WRITE = problem_responses(401, 403, 404, 409)
 CONDITIONAL = problem_responses(401, 403, 404, 409, 412, 428)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from fastapi import Header
 
 from app.errors import PreconditionFailed, PreconditionRequired
 
+IfMatch = Annotated[str | None, Header()]
 _WEAK_OR_STRONG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
 
 

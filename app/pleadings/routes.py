@@ -12,7 +12,7 @@ from fastapi import status as http
 
 from app.auth.dependencies import KeyringDep, PrincipalDep, SettingsDep, UserDep
 from app.config import Settings
-from app.core.etag import etag, parse_if_match
+from app.core.etag import IfMatch, etag, parse_if_match
 from app.core.forms import forbid_unknown_form_fields
 from app.core.idempotency import IdempotencyDep
 from app.core.middleware import BodyAllowance
@@ -42,7 +42,6 @@ from app.pleadings.schemas import (
 
 PREFIX = "/api/v1/model-pleadings"
 router = APIRouter(prefix=PREFIX, tags=["model-pleadings"])
-IfMatch = Annotated[str | None, Header()]
 Number = Annotated[int, Path(ge=1, le=100_000, description="Version number.")]
 READ = problem_responses(404, 422)
 WRITE = problem_responses(401, 403, 404, 409, 422)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import UserDep
-from app.core.etag import etag, parse_if_match
+from app.core.etag import IfMatch, etag, parse_if_match
 from app.core.time import utcnow
 from app.db import SessionDep
 from app.errors import problem_responses
@@ -43,7 +43,6 @@ from app.reference.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/reference", tags=["reference"])
-IfMatch = Annotated[str | None, Header()]
 WRITE_ERRORS = problem_responses(401, 403, 404, 409)
 PATCH_ERRORS = problem_responses(401, 403, 404, 412, 428)
 
