@@ -725,7 +725,11 @@ def render_markdown(
                 raise TemplateError(
                     "too_large", f"the rendered pleading is larger than {max_bytes} bytes"
                 )
-            budget.check_time()
+            try:
+                budget.check_time()
+            except _Abort as abort:
+                # Raised where the template is suspended, so that the error names its line.
+                stream.throw(abort)
             chunks.append(chunk)
     except TemplateError:
         raise

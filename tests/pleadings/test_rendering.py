@@ -217,6 +217,20 @@ class TestRenderMarkdown:
 
         assert error.kind == "too_slow"
 
+    @pytest.mark.parametrize("ticks_before_deadline", range(1, 8))
+    def test_the_time_limit_names_the_line_wherever_it_strikes(
+        self, ticks_before_deadline: int
+    ) -> None:
+        ticks = itertools.chain(itertools.repeat(0.0, ticks_before_deadline), itertools.repeat(9.0))
+
+        error = render_error(
+            "# Title\n\n{% for i in range(10) %}{{ i }}\n{% endfor %}",
+            clock=lambda: next(ticks),
+            max_seconds=1,
+        )
+
+        assert error.kind == "too_slow" and error.line in (1, 3)
+
     def test_step_limit_stops_long_loops(self) -> None:
         body = "{% for i in range(100) %}{% endfor %}done"
 
