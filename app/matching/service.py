@@ -6,11 +6,13 @@ import html
 import re
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, literal_column, not_, or_, select
+from sqlalchemy import Uuid, any_, bindparam, func, literal_column, not_, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -201,7 +203,21 @@ def find_knock_on_wins(
     if tsq is not None:
         text_scores = _text_scores(session, tsq, filters, request.min_finding, list(legal))
     ids = set(legal) | set(text_scores)
-    cases = case_repo.cases_by_ids(session, ids)
+    # Only the columns scoring needs: candidates run to tens of thousands at scale.
+    cases = {
+        row.id: row
+        for row in session.execute(
+            select(
+                LegalCase.id,
+                LegalCase.forum_id,
+                LegalCase.forum_jurisdiction,
+                LegalCase.respondent_states,
+                LegalCase.importance,
+                LegalCase.outcome,
+                LegalCase.implementation_status,
+            ).where(LegalCase.id == any_array(ids))
+        )
+    }
     if not request.include_partial:
         ids = {i for i in ids if cases[i].outcome is not Outcome.partial}
     forums = {
@@ -232,11 +248,13 @@ def find_knock_on_wins(
         engine.Weights(w.text, w.legal_basis, w.authority, w.reception),
         request.limit,
     )
-    evidence = _evidence(session, [uuid.UUID(s.candidate.case_id) for s in ranked], tsq)
+    chosen = [uuid.UUID(s.candidate.case_id) for s in ranked]
+    evidence = _evidence(session, chosen, tsq)
+    precedents = case_repo.cases_by_ids(session, chosen)
     results = [
         _result(
             s,
-            cases[uuid.UUID(s.candidate.case_id)],
+            precedents[uuid.UUID(s.candidate.case_id)],
             forums,
             transfer,
             subject,
@@ -252,6 +270,11 @@ def find_knock_on_wins(
         candidates=len(candidates),
         results=results,
     )
+
+
+def any_array(ids: Iterable[uuid.UUID]) -> Any:
+    """`= ANY(array)`: one parameter however many ids, where IN would bind one each."""
+    return any_(bindparam("ids", list(ids), type_=ARRAY(Uuid), unique=True))
 
 
 def _case_filters(principal: Principal, request: MatchRequest, subject: Subject) -> list[Any]:
@@ -372,13 +395,12 @@ def _text_scores(
     ).all()
     scores = {i: float(r) for i, r in top}
     missing = [i for i in legal_ids if i not in scores]
-    for start in range(0, len(missing), 5000):
-        chunk = missing[start : start + 5000]
+    if missing:
         scores.update(
             {
                 i: float(r)
                 for i, r in session.execute(
-                    select(LegalCase.id, rank).where(LegalCase.id.in_(chunk))
+                    select(LegalCase.id, rank).where(LegalCase.id == any_array(missing))
                 )
             }
         )
@@ -444,7 +466,7 @@ def _reception(
     principal: Principal,
     ids: set[uuid.UUID],
     cutoff: date | None,
-    cases: dict[uuid.UUID, LegalCase],
+    cases: dict[uuid.UUID, Any],
 ) -> dict[uuid.UUID, tuple[int, int]]:
     """(positive citations from other jurisdictions, negative treatments), before the cutoff."""
     out = {i: (0, 0) for i in ids}
@@ -459,7 +481,7 @@ def _reception(
             citing.forum_jurisdiction,
         )
         .join(citing, citing.id == CaseCitation.citing_case_id)
-        .where(CaseCitation.cited_case_id.in_(ids), case_repo.visible(principal))
+        .where(CaseCitation.cited_case_id == any_array(ids), case_repo.visible(principal))
     )
     if cutoff:
         stmt = stmt.where(citing.decided_on < cutoff)
