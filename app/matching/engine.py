@@ -113,12 +113,31 @@ def reception_score(c: Candidate) -> float:
     return max(0.0, followed - penalty)
 
 
-def rank(
-    candidates: Sequence[Candidate], query_claims: int, weights: Weights, limit: int
-) -> list[Scored]:
-    """Deterministic ranking: score, then more knock-on citations, then id."""
+def score_without_text(c: Candidate, query_claims: int, weights: Weights) -> float:
+    """The part of the score that does not depend on the text basis."""
     w = weights.normalised()
-    top_text = max((c.text_score for c in candidates), default=0.0)
+    return (
+        w.legal_basis * legal_basis_score(c.matches, query_claims)
+        + w.authority * authority_score(c)
+        + w.reception * reception_score(c)
+    )
+
+
+def rank(
+    candidates: Sequence[Candidate],
+    query_claims: int,
+    weights: Weights,
+    limit: int,
+    *,
+    top_text: float | None = None,
+) -> list[Scored]:
+    """Deterministic ranking: score, then more knock-on citations, then id.
+
+    Text scores count relative to ``top_text``, by default the best among the candidates.
+    """
+    w = weights.normalised()
+    if top_text is None:
+        top_text = max((c.text_score for c in candidates), default=0.0)
     scored = []
     for c in candidates:
         breakdown = {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import Uuid, any_, bindparam, func, literal_column, not_, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from app.auth.principal import Principal
 from app.cases import repository as case_repo
@@ -58,6 +60,8 @@ from app.reference.models import (
 )
 
 TEXT_CANDIDATES = 200
+# Candidates ranked on text per round trip once the top text matches are known.
+RANK_BATCH = 500
 QUERY_TERMS = 40
 BINDING = {DecisionEffect.binding_on_parties, DecisionEffect.binding_erga_omnes}
 _WORD = re.compile(r"[a-z]{4,}")
@@ -199,9 +203,7 @@ def find_knock_on_wins(
     filters = _case_filters(principal, request, subject)
     legal = _legal_candidates(session, subject, filters, request.min_finding)
     tsq = _facts_query(subject.facts)
-    text_scores: dict[uuid.UUID, float] = {}
-    if tsq is not None:
-        text_scores = _text_scores(session, tsq, filters, request.min_finding, list(legal))
+    text_scores = _top_text(session, tsq, filters, request.min_finding) if tsq is not None else {}
     ids = set(legal) | set(text_scores)
     # Only the columns scoring needs: candidates run to tens of thousands at scale.
     cases = {
@@ -242,8 +244,11 @@ def find_knock_on_wins(
         for i in ids
     ]
     w = request.weights
-    ranked = engine.rank(
+    ranked = _rank(
+        session,
         candidates,
+        text_scores,
+        tsq,
         len(subject.claims),
         engine.Weights(w.text, w.legal_basis, w.authority, w.reception),
         request.limit,
@@ -317,7 +322,9 @@ def _legal_candidates(
             select(Provision).where(Provision.id.in_(set(equivalents) | provisions))
         )
     }
-    claim_provisions = func.array_agg(claim_provision.c.provision_id)
+    # Untyped: the driver already returns UUIDs, and tens of thousands of claims at scale
+    # would each pay for a per-element conversion.
+    claim_provisions = func.array_agg(claim_provision.c.provision_id, type_=NullType())
     rows = session.execute(
         select(RightsClaim.case_id, RightsClaim.right_id, claim_provisions)
         .join(LegalCase, LegalCase.id == RightsClaim.case_id)
@@ -333,19 +340,25 @@ def _legal_candidates(
         .group_by(RightsClaim.id)
     )
     out: dict[uuid.UUID, list[ClaimMatch]] = defaultdict(list)
+    # Claims repeat the same right and provisions across thousands of cases: match each
+    # combination once.
+    known: dict[tuple[str | None, tuple[uuid.UUID, ...]], list[ClaimMatch]] = {}
     for case_id, right, prov_ids in rows:
-        prov_ids = [p for p in prov_ids if p is not None]
-        for q in subject.claims:
-            match = _best_match(q, right, prov_ids, related, equivalents, keys)
-            if match is not None:
-                out[case_id].append(match)
+        key = (right, tuple(sorted(p for p in prov_ids if p is not None)))
+        if key not in known:
+            known[key] = [
+                m
+                for q in subject.claims
+                if (m := _best_match(q, right, key[1], related, equivalents, keys)) is not None
+            ]
+        out[case_id].extend(known[key])
     return out
 
 
 def _best_match(
     q: QueryClaim,
     right: str | None,
-    prov_ids: list[uuid.UUID],
+    prov_ids: Sequence[uuid.UUID],
     related: set[str],
     equivalents: dict[uuid.UUID, tuple[str, Basis]],
     keys: dict[uuid.UUID, str],
@@ -378,33 +391,69 @@ def _facts_query(facts: str) -> Any:
     return func.to_tsquery(literal_column("'english'::regconfig"), terms)
 
 
-def _text_scores(
-    session: Session,
-    tsq: Any,
-    filters: list[Any],
-    min_finding: MinFinding,
-    legal_ids: list[uuid.UUID],
+def _top_text(
+    session: Session, tsq: Any, filters: list[Any], min_finding: MinFinding
 ) -> dict[uuid.UUID, float]:
-    rank = func.ts_rank(LegalCase.search_vector, tsq, 32)
+    """The wins whose texts match the facts best, with their text scores."""
+    rank = _text_rank(tsq)
     won = select(RightsClaim.case_id).where(_findings(min_finding))
     top = session.execute(
         select(LegalCase.id, rank)
         .where(*filters, LegalCase.search_vector.op("@@")(tsq), LegalCase.id.in_(won))
         .order_by(rank.desc(), LegalCase.id)
         .limit(TEXT_CANDIDATES)
-    ).all()
-    scores = {i: float(r) for i, r in top}
-    missing = [i for i in legal_ids if i not in scores]
-    if missing:
-        scores.update(
-            {
-                i: float(r)
-                for i, r in session.execute(
-                    select(LegalCase.id, rank).where(LegalCase.id == any_array(missing))
+    )
+    return {i: float(r) for i, r in top}
+
+
+def _text_rank(tsq: Any) -> Any:
+    return func.ts_rank(LegalCase.search_vector, tsq, 32)
+
+
+def _rank(
+    session: Session,
+    candidates: list[engine.Candidate],
+    top_text: dict[uuid.UUID, float],
+    tsq: Any,
+    query_claims: int,
+    weights: engine.Weights,
+    limit: int,
+) -> list[engine.Scored]:
+    """The exact top `limit`, computing text scores only where they can change it.
+
+    A candidate outside the top text matches scores on text at most what the last of them
+    scores (a better match would be among them; a text that does not match scores 0). So
+    the others are taken in order of their score without text, and ranked on text in
+    batches, until even that bound cannot reach the current last place.
+    """
+    best_text = max(top_text.values(), default=0.0)
+    known = [c for c in candidates if uuid.UUID(c.case_id) in top_text]
+    rest = [c for c in candidates if uuid.UUID(c.case_id) not in top_text]
+    if tsq is None or best_text <= 0 or not rest:
+        return engine.rank(candidates, query_claims, weights, limit, top_text=best_text)
+    floor = min(top_text.values()) if len(top_text) >= TEXT_CANDIDATES else 0.0
+    headroom = weights.normalised().text * floor / best_text
+    without_text = {c.case_id: engine.score_without_text(c, query_claims, weights) for c in rest}
+    rest.sort(key=lambda c: (-without_text[c.case_id], c.case_id))
+    best = engine.rank(known, query_claims, weights, limit, top_text=best_text)
+    for start in range(0, len(rest), RANK_BATCH):
+        batch = rest[start : start + RANK_BATCH]
+        # Scores are rounded to 6 places; the margin keeps a tie from being cut off.
+        if len(best) >= limit and without_text[batch[0].case_id] + headroom < best[-1].score - 1e-6:
+            break
+        ranks = {
+            i: float(r)
+            for i, r in session.execute(
+                select(LegalCase.id, _text_rank(tsq)).where(
+                    LegalCase.id == any_array(uuid.UUID(c.case_id) for c in batch)
                 )
-            }
-        )
-    return scores
+            )
+        }
+        pool = [s.candidate for s in best] + [
+            dataclasses.replace(c, text_score=ranks.get(uuid.UUID(c.case_id), 0.0)) for c in batch
+        ]
+        best = engine.rank(pool, query_claims, weights, limit, top_text=best_text)
+    return best
 
 
 def _transferability(

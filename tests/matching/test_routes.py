@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.cases.transfer import load_demo
 from app.core.time import utcnow
+from app.matching import service as matching_service
 from app.orgs.models import Role, Visibility
 from tests.factories import make_case, make_org, make_user
 from tests.helpers import assert_problem
@@ -76,6 +77,44 @@ class TestChildDetainedInMexico:
         ).json()
 
         assert all(r["precedent"]["decided_on"] < "2012-01-01" for r in body["results"])
+
+
+class TestPruning:
+    """Ranking on text only where it can matter gives exactly the exhaustive ranking."""
+
+    @pytest.mark.parametrize("limit", [1, 3, 10])
+    @pytest.mark.parametrize(
+        "weights",
+        [
+            None,
+            {"text": 1.0, "legal_basis": 0.1, "authority": 0.1, "reception": 0.1},
+            {"text": 0.2, "legal_basis": 1.0, "authority": 0.0, "reception": 0.5},
+        ],
+    )
+    def test_same_results_as_ranking_every_candidate_on_text(
+        self,
+        client: TestClient,
+        demo: Any,
+        monkeypatch: pytest.MonkeyPatch,
+        limit: int,
+        weights: dict[str, float] | None,
+    ) -> None:
+        def ranking(n: int) -> list[tuple[str, float]]:
+            body = {**CHILD_IN_MEXICO, "limit": n} | ({"weights": weights} if weights else {})
+            response = client.post("/api/v1/match", json=body)
+            assert response.status_code == 200, response.text
+            return [(r["precedent"]["id"], r["score"]) for r in response.json()["results"]]
+
+        # Two top text matches; then one batch holding every other candidate (nothing can be
+        # cut while fewer than `limit` are ranked) against batches of two.
+        monkeypatch.setattr(matching_service, "TEXT_CANDIDATES", 2)
+        monkeypatch.setattr(matching_service, "RANK_BATCH", 1_000_000)
+        exhaustive = ranking(10)
+        monkeypatch.setattr(matching_service, "RANK_BATCH", 2)
+        pruned = ranking(limit)
+
+        assert len(exhaustive) == 10
+        assert pruned == exhaustive[:limit]
 
 
 class TestPrivacy:
