@@ -22,6 +22,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     true,
     tuple_,
     union_all,
@@ -211,6 +212,10 @@ def _has_provision(ids: list[Any]) -> Any:
 
 def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResults:
     """One statement finds the hits once and returns their total, the page and the facets."""
+    # The driver prepares statements it sees repeatedly, and PostgreSQL may then settle on a
+    # generic plan; hit counts swing by orders of magnitude with the filter values, so plan
+    # each search for its own values (measured at 100,000 cases: 58 -> 38 ms).
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     has_text = bool(q.q and q.q.strip())
     conds = _conditions(session, principal, q)
     sort = q.sort if (has_text or q.sort is not SearchSort.relevance) else SearchSort.decided_desc
@@ -418,23 +423,23 @@ def _facet_values(rows: list[list[Any]]) -> dict[str, list[FacetValue]]:
 
 def suggest(session: Session, principal: Principal, q: SuggestQuery) -> list[Suggestion]:
     """Titles and party pseudonyms close to what was typed, tolerant of typos."""
-    text = q.q.strip()
-    if not text:
+    typed = q.q.strip()
+    if not typed:
         return []
     visible = case_repo.visible(principal)
     if capabilities(session).pg_trgm:
-        title_sim = func.word_similarity(text, LegalCase.title)
-        party_sim = func.word_similarity(text, CaseParty.pseudonym)
+        title_sim = func.word_similarity(typed, LegalCase.title)
+        party_sim = func.word_similarity(typed, CaseParty.pseudonym)
         titles = select(LegalCase.id, LegalCase.title, literal("title"), title_sim).where(
-            visible, literal(text).op("<%")(LegalCase.title)
+            visible, literal(typed).op("<%")(LegalCase.title)
         )
         parties = (
             select(LegalCase.id, CaseParty.pseudonym, literal("party"), party_sim)
             .join(CaseParty, CaseParty.case_id == LegalCase.id)
-            .where(visible, literal(text).op("<%")(CaseParty.pseudonym))
+            .where(visible, literal(typed).op("<%")(CaseParty.pseudonym))
         )
     else:
-        pattern = f"%{text.replace('%', '').replace('_', '')}%"
+        pattern = f"%{typed.replace('%', '').replace('_', '')}%"
         titles = select(LegalCase.id, LegalCase.title, literal("title"), literal(0.5)).where(
             visible, LegalCase.title.ilike(pattern)
         )
