@@ -79,7 +79,7 @@ def evaluate(
         import_seconds = time.perf_counter() - started
         with db.session_scope() as session:
             itemid_of = {
-                case_id: key.removeprefix("HUDOC-")
+                case_id: (key or "").removeprefix("HUDOC-")
                 for case_id, key in session.execute(select(LegalCase.id, LegalCase.reference_key))
             }
         operator = Principal(user_id=None, is_hub_admin=True)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Computed,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Timestamps, UuidPk
@@ -61,9 +62,19 @@ pleading_right = Table(
 )
 
 
+PLEADING_SEARCH_VECTOR = (
+    "setweight(to_tsvector(comity_ts_config(language), comity_unaccent(title)), 'A') || "
+    "setweight(to_tsvector(comity_ts_config(language), comity_unaccent(summary)), 'B') || "
+    "setweight(to_tsvector(comity_ts_config(language), comity_words(tags)), 'B')"
+)
+
+
 class ModelPleading(UuidPk, Timestamps, Base):
     __tablename__ = "model_pleading"
-    __table_args__ = (Index("ix_model_pleading_owner_visibility", "owner_org_id", "visibility"),)
+    __table_args__ = (
+        Index("ix_model_pleading_owner_visibility", "owner_org_id", "visibility"),
+        Index("ix_model_pleading_search_vector", "search_vector", postgresql_using="gin"),
+    )
 
     # Stable key of pleadings loaded from shipped data (`comity pleadings load-demo`).
     reference_key: Mapped[str | None] = mapped_column(String(80), unique=True)
@@ -79,6 +90,9 @@ class ModelPleading(UuidPk, Timestamps, Base):
     created_by: Mapped[uuid.UUID | None]
     updated_by: Mapped[uuid.UUID | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    search_vector: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed(PLEADING_SEARCH_VECTOR, persisted=True), deferred=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

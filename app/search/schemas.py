@@ -23,6 +23,7 @@ class SearchSort(StrEnum):
 
 class SearchType(StrEnum):
     case = "case"
+    pleading = "pleading"
 
 
 class SearchQuery(BaseModel):
@@ -33,7 +34,12 @@ class SearchQuery(BaseModel):
         max_length=500,
         description='Web-style: words, "quoted phrases", OR, -excluded.',
     )
-    type: SearchType = SearchType.case
+    type: SearchType = Field(
+        default=SearchType.case,
+        description="`case`, or `pleading` for model pleadings (filters: right, "
+        "include_related, forum_level, jurisdiction, owner_org_id, visibility; sorted by "
+        "relevance, else the most recently updated first).",
+    )
     forum: str | None = Field(default=None, max_length=40)
     forum_level: ForumLevel | None = None
     jurisdiction: str | None = Field(default=None, max_length=16)
@@ -68,16 +74,18 @@ class SearchQuery(BaseModel):
 
 
 class SearchHit(BaseModel):
+    """A case, or a model pleading (which has no forum, decision or outcome: those are null)."""
+
     id: uuid.UUID
     type: SearchType = SearchType.case
     title: str
-    citation: str | None
-    forum_id: str
-    forum_jurisdiction: str
-    respondent_states: list[str]
-    decided_on: date | None
-    outcome: Outcome
-    importance: int | None
+    citation: str | None = None
+    forum_id: str | None = None
+    forum_jurisdiction: str | None = None
+    respondent_states: list[str] = Field(default_factory=list)
+    decided_on: date | None = None
+    outcome: Outcome | None = None
+    importance: int | None = None
     score: float | None = Field(description="Relevance when a text query is given.")
     snippet: str | None = Field(description="Matching passage; matches are in <b>...</b>.")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -36,6 +38,8 @@ from app.cases.models import CaseParty, LegalCase, RightsClaim, claim_provision
 from app.core.pagination import decode_cursor, encode_cursor
 from app.db import Capabilities, detect_capabilities
 from app.errors import FieldError, ValidationFailed
+from app.pleadings import repository as pleading_repo
+from app.pleadings.models import ModelPleading, pleading_right
 from app.reference import repository as reference_repo
 from app.reference import service as reference
 from app.reference.models import (
@@ -53,12 +57,17 @@ from app.search.schemas import (
     SearchQuery,
     SearchResults,
     SearchSort,
+    SearchType,
     Suggestion,
     SuggestQuery,
 )
 
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
 FACET_LIMIT = 20
+_HEADLINE = (
+    f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxWords=35, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
 _HIT_FIELDS = (
     "id",
     "title",
@@ -90,7 +99,7 @@ def capabilities(session: Session) -> Capabilities:
     return detect_capabilities(session.connection())
 
 
-def text_query(q: str) -> list[tuple[Any, Any]]:
+def text_query(q: str, language: Any = LegalCase.language) -> list[tuple[Any, Any]]:
     """The query read as English (stemmed) and language-neutrally, each with the cases it
     applies to.
 
@@ -102,7 +111,7 @@ def text_query(q: str) -> list[tuple[Any, Any]]:
     folded = func.comity_unaccent(q)
     english = func.websearch_to_tsquery(literal_column("'english'::regconfig"), folded)
     neutral = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), folded)
-    is_english = or_(LegalCase.language.is_(None), LegalCase.language == "en")
+    is_english = or_(language.is_(None), language == "en")
     return [(english, is_english), (neutral, ~is_english)]
 
 
@@ -165,11 +174,7 @@ def _claim_conditions(session: Session, q: SearchQuery) -> list[Any]:
     """Conditions one and the same claim must meet (a violation *on* the equivalent right)."""
     conds: list[Any] = []
     if q.right:
-        rights = {q.right}
-        if q.include_related:
-            found = session.get(RightConcept, q.right)
-            rights |= set(found.related if found else [])
-        conds.append(RightsClaim.right_id.in_(sorted(rights)))
+        conds.append(RightsClaim.right_id.in_(_rights(session, q.right, q.include_related)))
     if q.finding:
         conds.append(RightsClaim.finding == q.finding)
     if q.instrument:
@@ -202,6 +207,14 @@ def _claim_conditions(session: Session, q: SearchQuery) -> list[Any]:
     return conds
 
 
+def _rights(session: Session, right: str, include_related: bool) -> list[str]:
+    rights = {right}
+    if include_related:
+        found = session.get(RightConcept, right)
+        rights |= set(found.related if found else [])
+    return sorted(rights)
+
+
 def _has_provision(ids: list[Any]) -> Any:
     if not ids:
         return false()
@@ -216,6 +229,8 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     # generic plan; hit counts swing by orders of magnitude with the filter values, so plan
     # each search for its own values (measured at 100,000 cases: 58 -> 38 ms).
     session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    if q.type is SearchType.pleading:
+        return _search_pleadings(session, principal, q)
     has_text = bool(q.q and q.q.strip())
     conds = _conditions(session, principal, q)
     sort = q.sort if (has_text or q.sort is not SearchSort.relevance) else SearchSort.decided_desc
@@ -229,8 +244,37 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
         branches.append(
             select(*_FACET_COLUMNS, _sort_key(sort, ts).label("sort_key")).where(*where)
         )
-    hits = (branches[0] if len(branches) == 1 else union_all(*branches)).cte("hits")
     descending = sort is not SearchSort.importance and sort is not SearchSort.decided_asc
+    found = _find(session, q, branches, sort, descending, _facet_counts)
+    cases = _hit_rows(session, [i for i, _ in found.page], readings if has_text else None)
+    return found.results([SearchHit.model_validate(cases[i]) for i, _ in found.page])
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    total: int
+    page: list[tuple[uuid.UUID, str]]  # (id, sort key as text)
+    next_cursor: str | None
+    facets: dict[str, list[FacetValue]]
+
+    def results(self, items: list[SearchHit]) -> SearchResults:
+        return SearchResults(
+            total=self.total, items=items, next_cursor=self.next_cursor, facets=self.facets
+        )
+
+
+def _find(
+    session: Session,
+    q: SearchQuery,
+    branches: list[Any],
+    sort: SearchSort,
+    descending: bool,
+    facet_counts: Callable[[Any], list[Any]],
+) -> _Found:
+    """The hit set (the union of `branches`, each selecting `id` and `sort_key` and what the
+    facets count) computed once: its total, one cursor page, and its facet counts."""
+    union: Any = branches[0] if len(branches) == 1 else union_all(*branches)
+    hits = union.cte("hits")
     page = select(hits.c.id, hits.c.sort_key)
     if q.cursor:
         page = page.where(_after(q.cursor, hits.c.sort_key, hits.c.id, descending, sort))
@@ -252,7 +296,7 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
         .label("page"),
     ]
     if q.facets:
-        counts = union_all(*_facet_counts(hits)).subquery()
+        counts = union_all(*facet_counts(hits)).subquery()
         columns.append(
             select(func.json_agg(func.json_build_array(counts.c.facet, counts.c.value, counts.c.n)))
             .scalar_subquery()
@@ -260,20 +304,141 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
         )
     row = session.execute(select(*columns)).one()
     found = [(uuid.UUID(i), key) for i, key in (row.page or [])]
-    more = len(found) > q.limit
-    found = found[: q.limit]
-    cases = _hit_rows(session, [i for i, _ in found], readings if has_text else None)
-    items = [SearchHit.model_validate(cases[i]) for i, _ in found]
     cursor = None
-    if more:
+    if len(found) > q.limit:
+        found = found[: q.limit]
         last_id, last_key = found[-1]
         cursor = encode_cursor([last_key, str(last_id)])
-    return SearchResults(
-        total=row.total,
-        items=items,
-        next_cursor=cursor,
-        facets=_facet_values(row.facets or []) if q.facets else {},
-    )
+    facets = _facet_values(row.facets or []) if q.facets else {}
+    return _Found(row.total, found, cursor, facets)
+
+
+# Filters that describe cases; a pleading search given one says so rather than ignore it.
+_CASE_ONLY = (
+    "forum",
+    "respondent",
+    "region",
+    "instrument",
+    "provision",
+    "provision_equivalent",
+    "finding",
+    "outcome",
+    "status",
+    "decided_from",
+    "decided_to",
+    "keyword",
+    "population",
+    "importance",
+    "implementation_status",
+)
+
+
+def _search_pleadings(session: Session, principal: Principal, q: SearchQuery) -> SearchResults:
+    """Model pleadings by words (title, summary, tags), rights, forum level and country."""
+    misplaced = [name for name in _CASE_ONLY if getattr(q, name) is not None]
+    if misplaced:
+        raise ValidationFailed(
+            "These filters apply to cases, not to model pleadings.",
+            errors=[
+                FieldError(loc=["query", name], msg="applies to cases only", type="value_error")
+                for name in misplaced
+            ],
+        )
+    if q.sort is not SearchSort.relevance:
+        raise _bad("sort", "Model pleadings are sorted by relevance, or by last update.")
+    p = ModelPleading
+    conds: list[Any] = [pleading_repo.visible(principal)]
+    if q.right:
+        conds.append(
+            exists().where(
+                pleading_right.c.pleading_id == p.id,
+                pleading_right.c.right_id.in_(_rights(session, q.right, q.include_related)),
+            )
+        )
+    if q.forum_level:
+        conds.append(p.forum_levels.contains([q.forum_level.value]))
+    if q.jurisdiction:
+        conds.append(p.jurisdictions.contains([q.jurisdiction]))
+    if q.owner_org_id:
+        conds.append(p.owner_org_id == q.owner_org_id)
+    if q.visibility:
+        conds.append(p.visibility == q.visibility)
+    has_text = bool(q.q and q.q.strip())
+    readings = text_query(q.q or "", p.language) if has_text else [(None, true())]
+    branches = []
+    for ts, applies in readings:
+        where = [*conds, applies]
+        if ts is not None:
+            where.append(p.search_vector.op("@@")(ts))
+        # A float either way, so one cursor format serves both orders.
+        key = _score(ts, p.search_vector) if ts is not None else func.extract("epoch", p.updated_at)
+        branches.append(
+            select(
+                p.id,
+                p.language,
+                p.forum_levels,
+                p.jurisdictions,
+                p.visibility,
+                p.status,
+                cast(key, Float).label("sort_key"),
+            ).where(*where)
+        )
+    found = _find(session, q, branches, SearchSort.relevance, True, _pleading_facet_counts)
+    ids = [i for i, _ in found.page]
+    return found.results(_pleading_hits(session, ids, readings if has_text else None))
+
+
+def _pleading_facet_counts(hits: Any) -> list[Any]:
+    return [
+        _count_by(hits, "language", hits.c.language),
+        _count_by(hits, "visibility", hits.c.visibility),
+        _count_by(hits, "status", hits.c.status),
+        _count_items(hits, "forum_level", hits.c.forum_levels),
+        _count_items(hits, "jurisdiction", hits.c.jurisdictions),
+        select(
+            literal("right").label("facet"),
+            pleading_right.c.right_id.label("value"),
+            func.count().label("n"),
+        )
+        .join(hits, hits.c.id == pleading_right.c.pleading_id)
+        .group_by(pleading_right.c.right_id),
+    ]
+
+
+def _pleading_hits(
+    session: Session, ids: list[uuid.UUID], readings: list[tuple[Any, Any]] | None
+) -> list[SearchHit]:
+    p = ModelPleading
+    if readings is None:
+        snippet: Any = func.left(p.summary, 240)
+        score: Any = null()
+    else:
+        (english, is_english), (neutral, _) = readings
+        own_reading = case((is_english, english), else_=neutral)
+        snippet = func.ts_headline(
+            literal_column("'english'::regconfig"), p.summary, own_reading, _HEADLINE
+        )
+        score = _score(own_reading, p.search_vector)
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(p.id, p.title, snippet.label("snippet"), score.label("score")).where(
+                p.id.in_(ids)
+            )
+        )
+    }
+    return [
+        SearchHit(
+            id=i,
+            type=SearchType.pleading,
+            title=rows[i].title,
+            score=None if rows[i].score is None else round(rows[i].score, 6),
+            snippet=_mark(rows[i].snippet or "")
+            if readings
+            else html.escape(rows[i].snippet or ""),
+        )
+        for i in ids
+    ]
 
 
 def _sort_key(sort: SearchSort, ts: Any) -> Any:
@@ -284,9 +449,9 @@ def _sort_key(sort: SearchSort, ts: Any) -> Any:
     return func.coalesce(LegalCase.decided_on, func.date("0001-01-01"))
 
 
-def _score(ts: Any) -> Any:
+def _score(ts: Any, vector: Any = LegalCase.search_vector) -> Any:
     # Double precision, so that a score read back from a cursor compares exactly.
-    return cast(func.ts_rank_cd(LegalCase.search_vector, ts), Float)
+    return cast(func.ts_rank_cd(vector, ts), Float)
 
 
 def _after(cursor: str, key: Any, id_column: Any, descending: bool, sort: SearchSort) -> Any:
@@ -322,14 +487,10 @@ def _hit_rows(
         score: Any = null()
     else:
         (english, is_english), (neutral, _) = readings
-        options = (
-            f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxWords=35, MinWords=12, "
-            'MaxFragments=2, FragmentDelimiter=" … "'
-        )
         document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
         own_reading = case((is_english, english), else_=neutral)
         snippet = func.ts_headline(
-            literal_column("'english'::regconfig"), document, own_reading, options
+            literal_column("'english'::regconfig"), document, own_reading, _HEADLINE
         )
         score = _score(own_reading)
     fields = [getattr(LegalCase, name) for name in _HIT_FIELDS]
@@ -349,26 +510,28 @@ def _mark(text: str) -> str:
     return html.escape(text).replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_STOP, "</b>")
 
 
+def _count_by(hits: Any, name: str, column: Any) -> Any:
+    """(facet, value, count) of one column over the hit set."""
+    return (
+        select(
+            literal(name).label("facet"), cast(column, Text).label("value"), func.count().label("n")
+        )
+        .select_from(hits)
+        .group_by(column)
+    )
+
+
+def _count_items(hits: Any, name: str, column: Any) -> Any:
+    """(facet, value, count) of the items of an array column over the hit set."""
+    # unnest in the select list (a ProjectSet) costs far less per hit than a lateral join.
+    items = select(func.unnest(column).label("value")).select_from(hits).subquery()
+    return select(literal(name).label("facet"), items.c.value, func.count().label("n")).group_by(
+        items.c.value
+    )
+
+
 def _facet_counts(hits: Any) -> list[Any]:
     """(facet, value, count) selects over the hit set, one per filter dimension."""
-
-    def plain(name: str, column: Any) -> Any:
-        return (
-            select(
-                literal(name).label("facet"),
-                cast(column, Text).label("value"),
-                func.count().label("n"),
-            )
-            .select_from(hits)
-            .group_by(column)
-        )
-
-    def unnested(name: str, column: Any) -> Any:
-        # unnest in the select list (a ProjectSet) costs far less per hit than a lateral join.
-        items = select(func.unnest(column).label("value")).select_from(hits).subquery()
-        return select(
-            literal(name).label("facet"), items.c.value, func.count().label("n")
-        ).group_by(items.c.value)
 
     claims = (
         select(RightsClaim.case_id, RightsClaim.right_id, RightsClaim.finding)
@@ -376,21 +539,22 @@ def _facet_counts(hits: Any) -> list[Any]:
         .cte("hit_claims")
     )
     queries = [
-        plain("forum", hits.c.forum_id),
-        plain("jurisdiction", hits.c.forum_jurisdiction),
-        plain("outcome", hits.c.outcome),
-        plain("importance", hits.c.importance),
-        plain("implementation_status", hits.c.implementation_status),
-        plain("visibility", hits.c.visibility),
-        plain(
+        _count_by(hits, "forum", hits.c.forum_id),
+        _count_by(hits, "jurisdiction", hits.c.forum_jurisdiction),
+        _count_by(hits, "outcome", hits.c.outcome),
+        _count_by(hits, "importance", hits.c.importance),
+        _count_by(hits, "implementation_status", hits.c.implementation_status),
+        _count_by(hits, "visibility", hits.c.visibility),
+        _count_by(
+            hits,
             "decade",
             func.concat(
                 cast(func.floor(func.extract("year", hits.c.decided_on) / 10) * 10, Integer), "s"
             ),
         ),
-        unnested("respondent", hits.c.respondent_states),
-        unnested("keyword", hits.c.keywords),
-        unnested("population", hits.c.populations),
+        _count_items(hits, "respondent", hits.c.respondent_states),
+        _count_items(hits, "keyword", hits.c.keywords),
+        _count_items(hits, "population", hits.c.populations),
         select(
             literal("forum_level").label("facet"),
             cast(Forum.level, Text).label("value"),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.cases.transfer import load_demo
 from app.core.time import utcnow
 from app.orgs.models import Role, Visibility
-from tests.factories import make_case, make_org, make_user
+from tests.factories import make_case, make_org, make_pleading, make_user
 from tests.helpers import assert_problem
 
 S = "/api/v1/search"
@@ -168,3 +168,78 @@ class TestBadInput:
         r = client.get(S, params={"q": q, "facets": "false"})
 
         assert r.status_code in (200, 422)
+
+
+class TestModelPleadings:
+    @pytest.fixture
+    def pleadings(self, session: Session) -> Any:
+        hub, clinic = make_org(session), make_org(session)
+        shared = make_pleading(
+            session,
+            org=hub,
+            visibility=Visibility.public,
+            title="Pandemic detention of migrants is disproportionate",
+            summary="Release from immigration detention when removal is impossible.",
+            rights=["liberty_arbitrary_detention"],
+            jurisdictions=["OAS"],
+            tags=["covid-19"],
+        )
+        make_pleading(
+            session,
+            org=hub,
+            visibility=Visibility.public,
+            title="Vaccination access for undocumented migrants",
+            rights=["right_to_health"],
+            jurisdictions=["AfU"],
+        )
+        secret = make_pleading(
+            session, org=clinic, title="Detention strategy notes", rights=["right_to_health"]
+        )
+        return shared, secret, clinic
+
+    def test_words_find_pleadings_with_score_and_highlight(
+        self, client: TestClient, pleadings: Any
+    ) -> None:
+        shared, _, _ = pleadings
+        body = client.get(S, params={"type": "pleading", "q": "detention"}).json()
+
+        assert [h["id"] for h in body["items"]] == [str(shared.id)]
+        hit = body["items"][0]
+        assert hit["type"] == "pleading" and hit["score"] > 0 and hit["forum_id"] is None
+        assert "<b>detention</b>" in hit["snippet"]
+        assert body["facets"]["jurisdiction"] == [{"value": "OAS", "count": 1}]
+
+    def test_private_pleadings_only_for_their_organisation(
+        self, client: TestClient, session: Session, pleadings: Any, as_user: Any
+    ) -> None:
+        _, secret, clinic = pleadings
+        member = make_user(session, member_of=clinic, role=Role.viewer)
+        params = {"type": "pleading", "q": "strategy"}
+
+        assert client.get(S, params=params).json()["total"] == 0
+        inside = client.get(S, params=params, headers=as_user(member)).json()
+        assert [h["id"] for h in inside["items"]] == [str(secret.id)]
+
+    def test_filters_by_right_and_pages_by_last_update(
+        self, client: TestClient, pleadings: Any
+    ) -> None:
+        body = client.get(S, params={"type": "pleading", "right": "right_to_health"}).json()
+        everyone = client.get(S, params={"type": "pleading", "limit": 1}).json()
+        rest = client.get(
+            S, params={"type": "pleading", "limit": 1, "cursor": everyone["next_cursor"]}
+        ).json()
+
+        assert [h["title"] for h in body["items"]] == [
+            "Vaccination access for undocumented migrants"
+        ]
+        assert everyone["total"] == 2 and len(everyone["items"]) == 1
+        assert rest["items"] and rest["items"][0]["id"] != everyone["items"][0]["id"]
+
+    @pytest.mark.parametrize("field", ["finding", "decided_from", "forum"])
+    def test_case_filters_are_refused_for_pleadings(self, client: TestClient, field: str) -> None:
+        value = {"finding": "violation", "decided_from": "2000-01-01", "forum": "ECTHR"}[field]
+
+        body = assert_problem(
+            client.get(S, params={"type": "pleading", field: value}), 422, "validation_error"
+        )
+        assert body["errors"][0]["loc"] == ["query", field]
