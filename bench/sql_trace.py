@@ -58,6 +58,8 @@ def clip(line: str, limit: int = MAX_LINE) -> str:
 def explain(engine: Engine, statement: Statement) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of a captured statement, run with its own parameters;
     lines longer than MAX_LINE are clipped."""
+    if not statement.sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        return "(not a query: no plan)"
     parameters: Mapping[str, Any] | Sequence[Any] | None = statement.parameters
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
