@@ -52,6 +52,10 @@ def readable_case(session: Session, principal: Principal, case_id: uuid.UUID) ->
 _EMPTY_LIST: Any = literal_column("'[]'::json")
 
 
+def _json_object(**fields: Any) -> Any:
+    return func.json_build_object(*(part for field in fields.items() for part in field))
+
+
 def _json_list(element: Any, *order_by: Any) -> Any:
     return func.coalesce(func.json_agg(aggregate_order_by(element, *order_by)), _EMPTY_LIST)
 
@@ -86,8 +90,8 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     provisions = (
         select(
             _json_list(
-                func.json_build_object(
-                    "key", Provision.instrument_id + ":" + Provision.path, "label", Provision.label
+                _json_object(
+                    key=Provision.instrument_id + ":" + Provision.path, label=Provision.label
                 ),
                 Provision.instrument_id,
                 Provision.path,
@@ -100,21 +104,14 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     claims = (
         select(
             _json_list(
-                func.json_build_object(
-                    "id",
-                    RightsClaim.id,
-                    "position",
-                    RightsClaim.position,
-                    "right_id",
-                    RightsClaim.right_id,
-                    "provisions",
-                    provisions,
-                    "argument_summary",
-                    RightsClaim.argument_summary,
-                    "finding",
-                    RightsClaim.finding,
-                    "remedy",
-                    RightsClaim.remedy,
+                _json_object(
+                    id=RightsClaim.id,
+                    position=RightsClaim.position,
+                    right_id=RightsClaim.right_id,
+                    provisions=provisions,
+                    argument_summary=RightsClaim.argument_summary,
+                    finding=RightsClaim.finding,
+                    remedy=RightsClaim.remedy,
                 ),
                 RightsClaim.position,
                 RightsClaim.id,
@@ -126,7 +123,7 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     identifiers = (
         select(
             _json_list(
-                func.json_build_object("kind", CaseIdentifier.kind, "value", CaseIdentifier.value),
+                _json_object(kind=CaseIdentifier.kind, value=CaseIdentifier.value),
                 CaseIdentifier.kind,
                 CaseIdentifier.value,
             )
@@ -138,38 +135,38 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     org_ids = bindparam("org_ids", type_=ARRAY(Uuid))
     # Internal notes stay inside the owning organisation (policy.may_see_internal).
     own = c.owner_org_id == any_(org_ids)
-    document = func.json_build_object(
-        "id", c.id,
-        "title", c.title,
-        "short_title", c.short_title,
-        "citation", c.citation,
-        "forum_id", c.forum_id,
-        "forum_jurisdiction", c.forum_jurisdiction,
-        "respondent_states", c.respondent_states,
-        "decided_on", c.decided_on,
-        "status", c.status,
-        "outcome", c.outcome,
-        "importance", c.importance,
-        "owner_org_id", c.owner_org_id,
-        "visibility", c.visibility,
-        "reference_key", c.reference_key,
-        "language", c.language,
-        "filed_on", c.filed_on,
-        "procedural_posture", c.procedural_posture,
-        "outcome_source", case((c.outcome_explicit, "explicit"), else_="derived"),
-        "facts_summary", c.facts_summary,
-        "holding", c.holding,
-        "internal_notes", case((own, c.internal_notes)),
-        "keywords", c.keywords,
-        "populations", c.populations,
-        "implementation_status", c.implementation_status,
-        "implementation_note", c.implementation_note,
-        "identifiers", identifiers,
-        "claims", claims,
-        "version", c.version,
-        "created_at", c.created_at,
-        "updated_at", c.updated_at,
-    )  # fmt: skip
+    document = _json_object(
+        id=c.id,
+        title=c.title,
+        short_title=c.short_title,
+        citation=c.citation,
+        forum_id=c.forum_id,
+        forum_jurisdiction=c.forum_jurisdiction,
+        respondent_states=c.respondent_states,
+        decided_on=c.decided_on,
+        status=c.status,
+        outcome=c.outcome,
+        importance=c.importance,
+        owner_org_id=c.owner_org_id,
+        visibility=c.visibility,
+        reference_key=c.reference_key,
+        language=c.language,
+        filed_on=c.filed_on,
+        procedural_posture=c.procedural_posture,
+        outcome_source=case((c.outcome_explicit, "explicit"), else_="derived"),
+        facts_summary=c.facts_summary,
+        holding=c.holding,
+        internal_notes=case((own, c.internal_notes)),
+        keywords=c.keywords,
+        populations=c.populations,
+        implementation_status=c.implementation_status,
+        implementation_note=c.implementation_note,
+        identifiers=identifiers,
+        claims=claims,
+        version=c.version,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+    )
     # The rule of app.orgs.visibility.readable, with the principal as parameters.
     readable_here = or_(
         cast(c.visibility, Text) == any_(bindparam("scopes", type_=ARRAY(Text))), own
