@@ -115,6 +115,29 @@ def text_query(q: str, language: Any = LegalCase.language) -> list[tuple[Any, An
     return [(english, is_english), (neutral, ~is_english)]
 
 
+def _own_reading(readings: list[tuple[Any, Any]]) -> Any:
+    """Per row, the reading of the query for that row's language."""
+    (english, is_english), (neutral, _) = readings
+    return case((is_english, english), else_=neutral)
+
+
+def _branches(
+    readings: list[tuple[Any, Any]],
+    conds: list[Any],
+    vector: Any,
+    columns: Callable[[Any], list[Any]],
+) -> list[Any]:
+    """One select per reading of the query (one in all without words): `columns(reading)`
+    of the rows meeting `conds` whose `vector` matches that reading."""
+    branches = []
+    for ts, applies in readings:
+        where = [*conds, applies]
+        if ts is not None:
+            where.append(vector.op("@@")(ts))
+        branches.append(select(*columns(ts)).where(*where))
+    return branches
+
+
 def _bad(field: str, msg: str) -> ValidationFailed:
     return ValidationFailed(
         msg, errors=[FieldError(loc=["query", field], msg=msg, type="value_error")]
@@ -235,15 +258,13 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     conds = _conditions(session, principal, q)
     sort = q.sort if (has_text or q.sort is not SearchSort.relevance) else SearchSort.decided_desc
     readings = text_query(q.q or "") if has_text else [(None, true())]
-    branches = []
-    for ts, applies in readings:
-        where = [*conds, applies]
-        if ts is not None:
-            where.append(LegalCase.search_vector.op("@@")(ts))
-        # Only a relevance sort ranks every hit; otherwise just the page is ranked.
-        branches.append(
-            select(*_FACET_COLUMNS, _sort_key(sort, ts).label("sort_key")).where(*where)
-        )
+    # Only a relevance sort ranks every hit; otherwise just the page is ranked.
+    branches = _branches(
+        readings,
+        conds,
+        LegalCase.search_vector,
+        lambda ts: [*_FACET_COLUMNS, _sort_key(sort, ts).label("sort_key")],
+    )
     descending = sort is not SearchSort.importance and sort is not SearchSort.decided_asc
     found = _find(session, q, branches, sort, descending, _facet_counts)
     cases = _hit_rows(session, [i for i, _ in found.page], readings if has_text else None)
@@ -365,24 +386,14 @@ def _search_pleadings(session: Session, principal: Principal, q: SearchQuery) ->
         conds.append(p.visibility == q.visibility)
     has_text = bool(q.q and q.q.strip())
     readings = text_query(q.q or "", p.language) if has_text else [(None, true())]
-    branches = []
-    for ts, applies in readings:
-        where = [*conds, applies]
-        if ts is not None:
-            where.append(p.search_vector.op("@@")(ts))
+
+    def columns(ts: Any) -> list[Any]:
         # A float either way, so one cursor format serves both orders.
         key = _score(ts, p.search_vector) if ts is not None else func.extract("epoch", p.updated_at)
-        branches.append(
-            select(
-                p.id,
-                p.language,
-                p.forum_levels,
-                p.jurisdictions,
-                p.visibility,
-                p.status,
-                cast(key, Float).label("sort_key"),
-            ).where(*where)
-        )
+        facets = (p.language, p.forum_levels, p.jurisdictions, p.visibility, p.status)
+        return [p.id, *facets, cast(key, Float).label("sort_key")]
+
+    branches = _branches(readings, conds, p.search_vector, columns)
     found = _find(session, q, branches, SearchSort.relevance, True, _pleading_facet_counts)
     ids = [i for i, _ in found.page]
     return found.results(_pleading_hits(session, ids, readings if has_text else None))
@@ -413,8 +424,7 @@ def _pleading_hits(
         snippet: Any = func.left(p.summary, 240)
         score: Any = null()
     else:
-        (english, is_english), (neutral, _) = readings
-        own_reading = case((is_english, english), else_=neutral)
+        own_reading = _own_reading(readings)
         snippet = func.ts_headline(
             literal_column("'english'::regconfig"), p.summary, own_reading, _HEADLINE
         )
@@ -486,9 +496,8 @@ def _hit_rows(
         )
         score: Any = null()
     else:
-        (english, is_english), (neutral, _) = readings
         document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
-        own_reading = case((is_english, english), else_=neutral)
+        own_reading = _own_reading(readings)
         snippet = func.ts_headline(
             literal_column("'english'::regconfig"), document, own_reading, _HEADLINE
         )
