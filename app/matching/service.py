@@ -426,11 +426,14 @@ def _rank(
     the others are taken in order of their score without text, and ranked on text in
     batches, until even that bound cannot reach the current last place.
     """
-    best_text = max(top_text.values(), default=0.0)
     known = [c for c in candidates if uuid.UUID(c.case_id) in top_text]
     rest = [c for c in candidates if uuid.UUID(c.case_id) not in top_text]
-    if tsq is None or best_text <= 0 or not rest:
-        return engine.rank(candidates, query_claims, weights, limit, top_text=best_text)
+    if tsq is None or not rest:
+        return engine.rank(candidates, query_claims, weights, limit)
+    if not known:  # the top text matches were all filtered out: nothing bounds the rest
+        return engine.rank(_with_text(session, tsq, rest), query_claims, weights, limit)
+    # Text counts relative to the best candidate; nobody outside `known` can beat it.
+    best_text = max(c.text_score for c in known)
     floor = min(top_text.values()) if len(top_text) >= TEXT_CANDIDATES else 0.0
     headroom = weights.normalised().text * floor / best_text
     without_text = {c.case_id: engine.score_without_text(c, query_claims, weights) for c in rest}
@@ -441,19 +444,22 @@ def _rank(
         # Scores are rounded to 6 places; the margin keeps a tie from being cut off.
         if len(best) >= limit and without_text[batch[0].case_id] + headroom < best[-1].score - 1e-6:
             break
-        ranks = {
-            i: float(r)
-            for i, r in session.execute(
-                select(LegalCase.id, _text_rank(tsq)).where(
-                    LegalCase.id == any_array(uuid.UUID(c.case_id) for c in batch)
-                )
-            )
-        }
-        pool = [s.candidate for s in best] + [
-            dataclasses.replace(c, text_score=ranks.get(uuid.UUID(c.case_id), 0.0)) for c in batch
-        ]
+        pool = [s.candidate for s in best] + _with_text(session, tsq, batch)
         best = engine.rank(pool, query_claims, weights, limit, top_text=best_text)
     return best
+
+
+def _with_text(
+    session: Session, tsq: Any, candidates: list[engine.Candidate]
+) -> list[engine.Candidate]:
+    ids = [uuid.UUID(c.case_id) for c in candidates]
+    ranks = {
+        str(i): float(r)
+        for i, r in session.execute(
+            select(LegalCase.id, _text_rank(tsq)).where(LegalCase.id == any_array(ids))
+        )
+    }
+    return [dataclasses.replace(c, text_score=ranks.get(c.case_id, 0.0)) for c in candidates]
 
 
 def _transferability(

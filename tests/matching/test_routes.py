@@ -82,6 +82,7 @@ class TestChildDetainedInMexico:
 class TestPruning:
     """Ranking on text only where it can matter gives exactly the exhaustive ranking."""
 
+    @pytest.mark.parametrize("include_partial", [True, False])
     @pytest.mark.parametrize("limit", [1, 3, 10])
     @pytest.mark.parametrize(
         "weights",
@@ -98,9 +99,12 @@ class TestPruning:
         monkeypatch: pytest.MonkeyPatch,
         limit: int,
         weights: dict[str, float] | None,
+        include_partial: bool,
     ) -> None:
         def ranking(n: int) -> list[tuple[str, float]]:
-            body = {**CHILD_IN_MEXICO, "limit": n} | ({"weights": weights} if weights else {})
+            body = {**CHILD_IN_MEXICO, "limit": n, "include_partial": include_partial} | (
+                {"weights": weights} if weights else {}
+            )
             response = client.post("/api/v1/match", json=body)
             assert response.status_code == 200, response.text
             return [(r["precedent"]["id"], r["score"]) for r in response.json()["results"]]
