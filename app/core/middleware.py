@@ -72,7 +72,7 @@ class RequestLimitMiddleware:
     the limit.
 
     The body limit is `max_bytes` except for requests an allowance names by method and path.
-    The header limit holds whatever the server in front allows.
+    The header limit applies even where the server in front would accept more.
     """
 
     def __init__(
