@@ -82,9 +82,19 @@ class TestLegalBasis:
 
         forums = {f["value"]: f["count"] for f in body["facets"]["forum"]}
         assert sum(forums.values()) == body["total"]
-        assert {"forum", "right", "finding", "respondent", "outcome", "forum_level"} <= set(
-            body["facets"]
-        )
+        assert {
+            "forum",
+            "right",
+            "finding",
+            "respondent",
+            "outcome",
+            "status",
+            "owner_org_id",
+            "forum_level",
+        } <= set(body["facets"])
+        # Every demo case belongs to the demo network, and each has one status.
+        assert [f["count"] for f in body["facets"]["owner_org_id"]] == [body["total"]]
+        assert sum(f["count"] for f in body["facets"]["status"]) == body["total"]
 
     def test_pages_are_stable(self, client: TestClient, demo: Any) -> None:
         seen: list[str] = []
