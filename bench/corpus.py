@@ -55,12 +55,13 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from app.cases.models import Finding, Population
 from app.cases.outcomes import derive_outcome
+from bench.results import Row
 
-__all__ = ["DEFAULT_SOURCE", "DEMO_ORG_SLUG", "generate", "sentence_pool"]
+__all__ = ["DEFAULT_SOURCE", "DEMO_ORG_SLUG", "generate", "grow", "sentence_pool", "size_label"]
 
 DEFAULT_SOURCE = Path("/work/shared/data/ecthr/cases.jsonl.gz")
 DEMO_ORG_SLUG = "bench-public-demo"
@@ -678,3 +679,35 @@ def generate(
         "seconds_analyze": round(time.perf_counter() - copied, 2),
         "seconds_total": round(time.perf_counter() - started, 2),
     }
+
+
+def grow(engine: Engine, n_cases: int, step: int, bench: str) -> tuple[int, Row]:
+    """Add step cases to a corpus of n_cases, then vacuum and analyse it (so GIN pending lists
+    are merged and autovacuum does not start mid-measurement). Returns the new size and the
+    benchmark row for the step; says what it did on stderr as ``[bench]``."""
+    stats = generate(engine, step)
+    n_cases += stats["cases"]
+    started = time.perf_counter()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(
+            text(
+                "VACUUM (ANALYZE) organisation, legal_case, rights_claim, claim_provision, "
+                "case_identifier, case_party, case_citation"
+            )
+        )
+    vacuum_s = time.perf_counter() - started
+    print(
+        f"[{bench}] {n_cases:,} cases ({stats['cases']:,} added in {stats['seconds_total']} s, "
+        f"vacuum/analyze {vacuum_s:.1f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
+    row = Row(
+        bench, f"corpus +{stats['cases']:,} cases -> {n_cases:,}", stats["seconds_total"], "s"
+    )
+    return n_cases, row
+
+
+def size_label(n: int) -> str:
+    """10000 -> '10k'."""
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bench import corpus, http_load, sql_trace
 from bench.results import Row
@@ -51,10 +51,6 @@ TARGET_AT = 100_000
 OUT_DIR = Path(__file__).resolve().parent / "out"
 EXPLAIN_PATH = OUT_DIR / "match_explain.txt"
 EXPLAIN_STATEMENTS = 3
-
-
-def _size(n: int) -> str:
-    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
 
 
 def _say(message: str) -> None:
@@ -184,18 +180,6 @@ def _plan(requests: int, estimate_s: float) -> tuple[int, int]:
     return min(requests, fitted), MIN_WARMUP
 
 
-def _vacuum(engine: Engine) -> float:
-    started = time.perf_counter()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(
-            text(
-                "VACUUM (ANALYZE) organisation, legal_case, rights_claim, claim_provision, "
-                "case_identifier, case_citation"
-            )
-        )
-    return time.perf_counter() - started
-
-
 def _explain(
     engine: Engine, draft: dict[str, Any], result: http_load.LoadResult, n_cases: int
 ) -> str:
@@ -261,21 +245,8 @@ def run(*, steps: tuple[int, ...] = STEPS, requests: int = REQUESTS) -> list[Row
     with BenchDatabase() as database:
         n_cases = 0
         for step in steps:
-            stats = corpus.generate(database.engine, step)
-            n_cases += stats["cases"]
-            vacuum_s = _vacuum(database.engine)
-            _say(
-                f"{n_cases:,} cases ({stats['cases']:,} added in {stats['seconds_total']} s, "
-                f"vacuum/analyze {vacuum_s:.1f} s)"
-            )
-            rows.append(
-                Row(
-                    NAME,
-                    f"corpus +{stats['cases']:,} cases -> {n_cases:,}",
-                    stats["seconds_total"],
-                    "s",
-                )
-            )
+            n_cases, row = corpus.grow(database.engine, n_cases, step, NAME)
+            rows.append(row)
             with database.serve(workers=1) as api:
                 rss_ready = _rss_mb(api.pid)
                 described, estimate_s = _check(api, bodies)
@@ -291,7 +262,7 @@ def run(*, steps: tuple[int, ...] = STEPS, requests: int = REQUESTS) -> list[Row
                 _say(result.line())
                 _say(f"server RSS {rss_ready:.0f} MiB when ready, {rss_after:.0f} MiB after")
                 checked = n_cases >= TARGET_AT
-                where = f"POST /match @ {_size(n_cases)}"
+                where = f"POST /match @ {corpus.size_label(n_cases)}"
                 rows += [
                     Row(NAME, f"{where} p50", result.p50_ms, "ms"),
                     Row(

@@ -88,10 +88,6 @@ class Scenario:
         return [f"{base}?{urlencode(p)}" for p in self.params]
 
 
-def _size(n: int) -> str:
-    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
-
-
 def _say(message: str) -> None:
     print(f"[{NAME}] {message}", file=sys.stderr, flush=True)
 
@@ -171,18 +167,6 @@ def _describe(host: str, port: int, scenario: Scenario) -> str:
     return f"{scenario.key}: {unit} per pool value {found}"
 
 
-def _vacuum(engine: Engine) -> float:
-    started = time.perf_counter()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(
-            text(
-                "VACUUM (ANALYZE) organisation, legal_case, rights_claim, claim_provision, "
-                "case_identifier, case_party"
-            )
-        )
-    return time.perf_counter() - started
-
-
 def _call(scenario: Scenario, params: dict[str, str]) -> Callable[[], Any]:
     from app import db
     from app.auth.principal import ANONYMOUS
@@ -242,21 +226,8 @@ def run(*, steps: tuple[int, ...] = STEPS, requests: int = REQUESTS) -> list[Row
     with BenchDatabase() as database:
         n_cases = 0
         for step in steps:
-            stats = corpus.generate(database.engine, step)
-            n_cases += stats["cases"]
-            vacuum_s = _vacuum(database.engine)
-            _say(
-                f"{n_cases:,} cases ({stats['cases']:,} added in {stats['seconds_total']} s, "
-                f"vacuum/analyze {vacuum_s:.1f} s)"
-            )
-            rows.append(
-                Row(
-                    NAME,
-                    f"corpus +{stats['cases']:,} cases -> {n_cases:,}",
-                    stats["seconds_total"],
-                    "s",
-                )
-            )
+            n_cases, row = corpus.grow(database.engine, n_cases, step, NAME)
+            rows.append(row)
             scenarios = _scenarios(database.engine)
             with database.serve(workers=1) as api:
                 for scenario in scenarios:
@@ -273,7 +244,7 @@ def run(*, steps: tuple[int, ...] = STEPS, requests: int = REQUESTS) -> list[Row
                     _say(result.line())
                     target_ms = TARGETS_MS[scenario.key]
                     checked = n_cases >= TARGET_AT
-                    where = f"{scenario.label} @ {_size(n_cases)}"
+                    where = f"{scenario.label} @ {corpus.size_label(n_cases)}"
                     rows += [
                         Row(NAME, f"{where} p50", result.p50_ms, "ms"),
                         Row(
