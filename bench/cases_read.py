@@ -5,20 +5,28 @@ anonymous reads of random public cases (each with 1-5 claims, their provisions a
 identifier) one uvicorn worker serves with 8 keep-alive clients, against ``GET /healthz``
 served by the same process in the same run. Target: cases >= 0.5 x trivial requests/s, so
 reading a case costs at most as much again as the framework's own per-request work.
+
+It also reports the CPU time that the API process and its PostgreSQL backends spend per
+request, which tells where a shortfall lies: one uvicorn worker runs its Python on one core,
+so its CPU per request sets the throughput.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import random
 import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from sqlalchemy import text
+import psutil
+from sqlalchemy import Engine, text
 
 from bench import corpus, http_load
 from bench.results import Row
-from bench.server import BenchDatabase
+from bench.server import API_APPLICATION_NAME, ApiProcess, BenchDatabase
 
 __all__ = ["run"]
 
@@ -51,16 +59,75 @@ def _check_case(host: str, port: int, path: str) -> None:
         raise RuntimeError(f"GET {path} returned a case without claims: {body[:500]!r}")
 
 
+def _cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
+    """CPU seconds (user + system) spent so far by each of pids that still runs."""
+    spent = {}
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            times = psutil.Process(pid).cpu_times()
+            spent[pid] = times.user + times.system
+    return spent
+
+
+def _spent_since(before: Mapping[int, float], pids: Iterable[int]) -> float:
+    """CPU seconds spent by pids since `before` (all of it for a process started since)."""
+    return sum(now - before.get(pid, 0.0) for pid, now in _cpu_seconds(pids).items())
+
+
+def _backends(engine: Engine) -> list[int]:
+    """The PostgreSQL backends serving the API process."""
+    with engine.connect() as conn:
+        return list(
+            conn.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": API_APPLICATION_NAME},
+            )
+        )
+
+
+@dataclass
+class _Scenario:
+    """One endpoint's measured rounds, with the CPU that the API and PostgreSQL spent on them."""
+
+    name: str
+    paths: Sequence[str]
+    requests: int
+    runs: list[http_load.LoadResult] = field(default_factory=list)
+    sent: int = 0  # measured and warm-up requests, which the CPU times include
+    api_s: float = 0.0
+    database_s: float = 0.0
+
+    def round(self, api: ApiProcess, engine: Engine, concurrency: int) -> None:
+        api_before, db_before = _cpu_seconds([api.pid]), _cpu_seconds(_backends(engine))
+        result = http_load.run(
+            api.base_url,
+            self.paths,
+            name=self.name,
+            requests=self.requests,
+            warmup=WARMUP,
+            concurrency=concurrency,
+        )
+        self.api_s += _spent_since(api_before, [api.pid])
+        # Backends that the API's pool opened during the round count from their start.
+        self.database_s += _spent_since(db_before, _backends(engine))
+        self.sent += self.requests + WARMUP
+        self.runs.append(result)
+        _say(result.line())
+
+    def cpu_rows(self, label: str) -> list[Row]:
+        return [
+            Row(NAME, f"{label} API CPU per request", self.api_s / self.sent * 1e6, "us"),
+            Row(
+                NAME, f"{label} PostgreSQL CPU per request", self.database_s / self.sent * 1e6, "us"
+            ),
+        ]
+
+
 def run(
     *, n_cases: int = N_CASES, requests: int = REQUESTS, concurrency: int = CONCURRENCY
 ) -> list[Row]:
-    trivial_requests = 2 * requests
     with BenchDatabase() as database:
-        stats = corpus.generate(database.engine, n_cases)
-        _say(
-            f"{stats['cases']:,} cases, {stats['claims']:,} claims, "
-            f"{stats['claim_provisions']:,} claim provisions in {stats['seconds_total']} s"
-        )
+        _, corpus_row = corpus.grow(database.engine, 0, n_cases, NAME)
         with database.engine.connect() as conn:
             ids = [
                 str(case_id)
@@ -76,44 +143,24 @@ def run(
         random.Random(7).shuffle(ids)
         case_paths = [f"/api/v1/cases/{case_id}" for case_id in ids]
 
+        trivial_scenario = _Scenario("GET /healthz", ["/healthz"], 2 * requests)
+        case_scenario = _Scenario("GET /api/v1/cases/{id}", case_paths, requests)
         with database.serve(workers=1) as api:
             _check_case(api.host, api.port, case_paths[0])
             # Alternating rounds, so that a neighbour's load on a shared machine falls on
             # both scenarios alike.
-            trivial_runs: list[http_load.LoadResult] = []
-            case_runs: list[http_load.LoadResult] = []
             for _ in range(ROUNDS):
-                trivial_runs.append(
-                    http_load.run(
-                        api.base_url,
-                        ["/healthz"],
-                        name="GET /healthz",
-                        requests=trivial_requests,
-                        warmup=WARMUP,
-                        concurrency=concurrency,
-                    )
-                )
-                case_runs.append(
-                    http_load.run(
-                        api.base_url,
-                        case_paths,
-                        name="GET /api/v1/cases/{id}",
-                        requests=requests,
-                        warmup=WARMUP,
-                        concurrency=concurrency,
-                    )
-                )
-                _say(trivial_runs[-1].line())
-                _say(case_runs[-1].line())
-            trivial = http_load.merge(trivial_runs)
-            cases = http_load.merge(case_runs)
+                for scenario in (trivial_scenario, case_scenario):
+                    scenario.round(api, database.engine, concurrency)
+            trivial = http_load.merge(trivial_scenario.runs)
+            cases = http_load.merge(case_scenario.runs)
 
     ratio = cases.rps / trivial.rps if trivial.rps else 0.0
     _say(f"all rounds: {trivial.line()}")
     _say(f"all rounds: {cases.line()}")
     _say(f"ratio cases/trivial = {ratio:.2f} (target >= {TARGET_RATIO})")
     rows = [
-        Row(NAME, f"corpus generation ({stats['cases']:,} cases)", stats["seconds_total"], "s"),
+        corpus_row,
         Row(NAME, "healthz throughput (x8 keep-alive)", trivial.rps, "req/s"),
         Row(NAME, "healthz latency p50", trivial.p50_ms, "ms"),
         Row(NAME, "healthz latency p99", trivial.p99_ms, "ms"),
@@ -122,6 +169,8 @@ def run(
         Row(NAME, "case latency p95", cases.p95_ms, "ms"),
         Row(NAME, "case latency p99", cases.p99_ms, "ms"),
         Row(NAME, "case throughput / healthz throughput", ratio, "", f">= {TARGET_RATIO}"),
+        *trivial_scenario.cpu_rows("healthz"),
+        *case_scenario.cpu_rows("case"),
         Row(NAME, "errors", float(trivial.errors + cases.errors), "", "<= 0"),
     ]
     return rows

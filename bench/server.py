@@ -51,6 +51,9 @@ READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 
 
+API_APPLICATION_NAME = "comity-bench-api"
+
+
 @dataclass(frozen=True, slots=True)
 class ApiProcess:
     """A running API subprocess."""
@@ -185,6 +188,7 @@ class BenchDatabase:
             "COMITY_DATA_KEY": self.data_key,
             "COMITY_DATA_DIR": str(self._work_dir() / "data"),
             "COMITY_LOG_LEVEL": "WARNING",
+            "PGAPPNAME": API_APPLICATION_NAME,  # libpq's: tells the API's backends apart
         }
         command = [
             sys.executable,
