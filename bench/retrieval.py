@@ -45,7 +45,7 @@ def evaluate(
     slices: Sequence[str],
     weights: Sequence[Mapping[str, float]] = ({},),
 ) -> dict[str, object]:
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from app import db
     from app.auth.principal import Principal
@@ -78,6 +78,9 @@ def evaluate(
             )
         import_seconds = time.perf_counter() - started
         with db.session_scope() as session:
+            # As autovacuum would soon after a bulk load: the matcher reads how common each
+            # word is from these statistics, and the first queries must not run without them.
+            session.execute(text("ANALYZE legal_case"))
             itemid_of = {
                 case_id: (key or "").removeprefix("HUDOC-")
                 for case_id, key in session.execute(select(LegalCase.id, LegalCase.reference_key))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import math
 import re
 import uuid
 from collections import Counter, defaultdict
@@ -13,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Uuid, any_, bindparam, func, literal_column, not_, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -63,6 +65,8 @@ TEXT_CANDIDATES = 200
 # Candidates ranked on text per round trip once the top text matches are known.
 RANK_BATCH = 500
 QUERY_TERMS = 40
+# The facts' most frequent words, among which the query keeps the most telling.
+TERM_POOL = 150
 BINDING = {DecisionEffect.binding_on_parties, DecisionEffect.binding_erga_omnes}
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = frozenset(
@@ -202,7 +206,7 @@ def find_knock_on_wins(
     subject = _subject(session, principal, request)
     filters = _case_filters(principal, request, subject)
     legal = _legal_candidates(session, subject, filters, request.min_finding)
-    tsq = _facts_query(subject.facts)
+    tsq = _facts_query(session, subject.facts)
     text_scores = _top_text(session, tsq, filters, request.min_finding) if tsq is not None else {}
     ids = set(legal) | set(text_scores)
     # Only the columns scoring needs: candidates run to tens of thousands at scale.
@@ -382,13 +386,49 @@ def _best_match(
     return None
 
 
-def _facts_query(facts: str) -> Any:
-    """An OR-query of the facts' most telling words (a long text ANDed would match nothing)."""
-    words = Counter(w for w in _WORD.findall(facts.lower()) if w not in _STOP)
-    if not words:
+def _facts_query(session: Session, facts: str) -> Any:
+    """An OR-query of the facts' most telling words (a long text ANDed would match nothing).
+
+    A word tells more the more often the facts use it and the fewer cases contain it
+    (tf-idf). How many cases contain a word comes from PostgreSQL's own statistics on the
+    search vectors; a word missing from its most common lexemes is rarer than any listed.
+    Without statistics (a new database) the facts' counts alone decide.
+    """
+    counts = Counter(w for w in _WORD.findall(facts.lower()) if w not in _STOP)
+    pool = [w for w, _ in counts.most_common(TERM_POOL)]
+    # Words the stemmer drops as stop words have no row.
+    shares: dict[str, float | None] = {
+        word: share for word, share in session.execute(_CORPUS_SHARES, {"words": pool})
+    }
+    if not shares:
         return None
-    terms = " | ".join(w for w, _ in words.most_common(QUERY_TERMS))
-    return func.to_tsquery(literal_column("'english'::regconfig"), terms)
+    rarest = min((share for share in shares.values() if share is not None), default=1.0)
+
+    def telling(word: str) -> float:
+        return (1 + math.log(counts[word])) * math.log1p(1 / (shares[word] or rarest))
+
+    chosen = sorted(shares, key=lambda w: (-telling(w), pool.index(w)))[:QUERY_TERMS]
+    return func.to_tsquery(literal_column("'english'::regconfig"), " | ".join(chosen))
+
+
+# Each word's stem with the share of cases whose search vector holds it, where ANALYZE
+# counted it among the most common elements (null otherwise).
+_CORPUS_SHARES = sql_text(
+    """
+    WITH common AS (
+        SELECT e.lexeme, e.share
+        FROM pg_stats s,
+            unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+                AS e(lexeme, share)
+        WHERE s.schemaname = current_schema() AND s.tablename = 'legal_case'
+            AND s.attname = 'search_vector'
+    )
+    SELECT w.word, common.share
+    FROM unnest(CAST(:words AS text[])) AS w(word)
+    CROSS JOIN LATERAL unnest(ts_lexize('english_stem', w.word)) AS l(lexeme)
+    LEFT JOIN common ON common.lexeme = l.lexeme
+    """
+)
 
 
 def _top_text(
