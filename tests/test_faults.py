@@ -17,11 +17,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -210,10 +211,12 @@ class RestartableServer:
         self.pg_ctl("-o", '-h ""', "-o", f"-k {socket_dir}", "start")
 
     def close(self) -> None:
-        # The wheel's cleanup stops only the postmaster it started, which a restart replaced.
+        # The wheel's cleanup stops only the postmaster it started, which a restart replaced;
+        # it may also find that one still exiting, then gone when it sends the signal.
         if (Path(self.handle.pgdata) / "postmaster.pid").exists():
             self.stop()
-        self.handle.cleanup()
+        with suppress(psutil.NoSuchProcess):
+            self.handle.cleanup()
 
 
 @pytest.fixture(scope="module")
