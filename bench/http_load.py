@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import itertools
+import json
 import math
 import threading
 import time
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-__all__ = ["LoadResult", "merge", "percentile", "run"]
+__all__ = ["Client", "LoadResult", "merge", "percentile", "run"]
 
 PathSource = Sequence[str] | Callable[[int], str]
 
@@ -64,27 +65,41 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-class _Client:
-    """One keep-alive connection; reconnects after an error."""
+class Client:
+    """One keep-alive connection; reconnects after a transport error."""
 
-    def __init__(self, host: str, port: int, headers: Mapping[str, str], timeout: float) -> None:
+    def __init__(
+        self, host: str, port: int, headers: Mapping[str, str] | None = None, timeout: float = 30.0
+    ) -> None:
         self.host, self.port, self.timeout = host, port, timeout
-        self.headers = {"Accept": "application/json", **headers}
+        self.headers = {"Accept": "application/json", **(headers or {})}
         self.conn: http.client.HTTPConnection | None = None
 
-    def get(self, path: str) -> tuple[int, int]:
+    def send(
+        self,
+        method: str,
+        path: str,
+        body: object | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """The status, headers and body of one request; a body is sent as JSON."""
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        sent = {**self.headers, **(headers or {})}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
         try:
-            self.conn.request("GET", path, headers=self.headers)
+            self.conn.request(method, path, body=payload, headers=sent)
             response = self.conn.getresponse()
-            body = response.read()
+            data = response.read()
         except (OSError, http.client.HTTPException):
             self.close()
             raise
         if response.will_close:
             self.close()
-        return response.status, len(body)
+        return response.status, response.headers, data
 
     def close(self) -> None:
         if self.conn is not None:
@@ -133,12 +148,12 @@ def run(
     warmup_each = math.ceil(warmup / concurrency)
 
     def worker(slot: int) -> None:
-        client = _Client(host, port, headers or {}, timeout)
+        client = Client(host, port, headers, timeout)
         try:
             try:
                 for i in range(warmup_each):
                     with contextlib.suppress(OSError, http.client.HTTPException):
-                        client.get(prefix + path_at(i * concurrency + slot))
+                        client.send("GET", prefix + path_at(i * concurrency + slot))
             except BaseException:
                 start.abort()  # the other threads and run() must not wait for this one
                 raise
@@ -148,13 +163,13 @@ def run(
                 path = prefix + path_at(i)
                 began = time.perf_counter()
                 try:
-                    status, size = client.get(path)
+                    status, _, body = client.send("GET", path)
                 except (OSError, http.client.HTTPException) as exc:
                     errors[slot] += 1
                     first_errors.append(f"{type(exc).__name__}: {exc}")
                     continue
                 mine.append((time.perf_counter() - began) * 1000)
-                sizes[slot] += size
+                sizes[slot] += len(body)
                 if status != expect_status:
                     errors[slot] += 1
                     first_errors.append(f"HTTP {status} for {path}")

@@ -38,7 +38,7 @@ import time
 import urllib.parse
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -49,7 +49,7 @@ from app import db
 from app.auth import passwords
 from app.auth.models import UserAccount
 from app.orgs.models import Membership, Role
-from bench import corpus
+from bench import corpus, http_load
 from bench.http_load import percentile
 from bench.results import Row
 from bench.server import ApiProcess, BenchDatabase
@@ -91,45 +91,6 @@ class Kind(StrEnum):
 
 def _say(message: str) -> None:
     print(f"[{NAME}] {message}", file=sys.stderr, flush=True)
-
-
-class _Connection:
-    """One user's keep-alive connection; reconnects after a transport error."""
-
-    def __init__(self, api: ApiProcess, token: str) -> None:
-        self.api = api
-        self.headers = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
-        self.conn: http.client.HTTPConnection | None = None
-
-    def send(
-        self,
-        method: str,
-        path: str,
-        body: object | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, http.client.HTTPMessage, bytes]:
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection(self.api.host, self.api.port, timeout=TIMEOUT_S)
-        sent = {**self.headers, **(headers or {})}
-        payload = None
-        if body is not None:
-            payload = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        try:
-            self.conn.request(method, path, body=payload, headers=sent)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException):
-            self.close()
-            raise
-        if response.will_close:
-            self.close()
-        return response.status, response.headers, data
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
 
 
 @dataclass
@@ -244,7 +205,9 @@ def _drive(
 
     def user(slot: int) -> None:
         rng = random.Random(f"{phase.name}:{slot}")
-        client = _Connection(api, tokens[slot])
+        client = http_load.Client(
+            api.host, api.port, {"Authorization": f"Bearer {tokens[slot]}"}, TIMEOUT_S
+        )
         tally = tallies[slot]
         try:
             try:
@@ -281,7 +244,7 @@ def _drive(
 
 
 def _operation(
-    client: _Connection,
+    client: http_load.Client,
     tally: _Tally,
     rng: random.Random,
     read_ids: Sequence[str],

@@ -317,14 +317,17 @@ class TestKilledConnection:
 
 
 class TestServerRestart:
+    @pytest.fixture
+    def headers(self, app: FastAPI, restart_db: FaultDatabase) -> dict[str, str]:
+        return bearer(access_token(app, restart_db.litigator))
+
     def test_requests_after_a_restart_succeed(
         self,
         api: TestClient,
-        app: FastAPI,
         restartable: RestartableServer,
         restart_db: FaultDatabase,
+        headers: dict[str, str],
     ) -> None:
-        headers = bearer(access_token(app, restart_db.litigator))
         with restart_db.serving() as served:
             assert api.get("/api/v1/me", headers=headers).status_code == 200
             before = served.backends()
@@ -338,11 +341,10 @@ class TestServerRestart:
     def test_request_in_flight_during_restart_answers_503(
         self,
         api: TestClient,
-        app: FastAPI,
         restartable: RestartableServer,
         restart_db: FaultDatabase,
+        headers: dict[str, str],
     ) -> None:
-        headers = bearer(access_token(app, restart_db.litigator))
         with restart_db.serving() as served:
             with (
                 served.holding("user_account IN ACCESS EXCLUSIVE MODE") as blocker,
@@ -359,11 +361,10 @@ class TestServerRestart:
     def test_requests_while_the_server_is_down_answer_503_promptly(
         self,
         api: TestClient,
-        app: FastAPI,
         restartable: RestartableServer,
         restart_db: FaultDatabase,
+        headers: dict[str, str],
     ) -> None:
-        headers = bearer(access_token(app, restart_db.litigator))
         with restart_db.serving():
             assert api.get("/api/v1/me", headers=headers).status_code == 200
             restartable.stop()

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import (
     Select,
     Text,
@@ -37,6 +38,7 @@ from app.cases.models import (
     RightsClaim,
     claim_provision,
 )
+from app.cases.schemas import CaseRead, ClaimRead, IdentifierRead, ProvisionRef
 from app.orgs.visibility import readable, visible_scopes
 from app.reference.models import Provision
 
@@ -52,7 +54,13 @@ def readable_case(session: Session, principal: Principal, case_id: uuid.UUID) ->
 _EMPTY_LIST: Any = literal_column("'[]'::json")
 
 
-def _json_object(**fields: Any) -> Any:
+def _json_document(schema: type[BaseModel], row: Any, **computed: Any) -> Any:
+    """The JSON of schema, built by PostgreSQL: each field is the expression `computed`
+    gives it, or else row's column of the same name."""
+    fields = {
+        name: computed[name] if name in computed else getattr(row, name)
+        for name in schema.model_fields
+    }
     return func.json_build_object(*(part for field in fields.items() for part in field))
 
 
@@ -90,8 +98,8 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     provisions = (
         select(
             _json_list(
-                _json_object(
-                    key=Provision.instrument_id + ":" + Provision.path, label=Provision.label
+                _json_document(
+                    ProvisionRef, Provision, key=Provision.instrument_id + ":" + Provision.path
                 ),
                 Provision.instrument_id,
                 Provision.path,
@@ -104,15 +112,7 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     claims = (
         select(
             _json_list(
-                _json_object(
-                    id=RightsClaim.id,
-                    position=RightsClaim.position,
-                    right_id=RightsClaim.right_id,
-                    provisions=provisions,
-                    argument_summary=RightsClaim.argument_summary,
-                    finding=RightsClaim.finding,
-                    remedy=RightsClaim.remedy,
-                ),
+                _json_document(ClaimRead, RightsClaim, provisions=provisions),
                 RightsClaim.position,
                 RightsClaim.id,
             )
@@ -123,7 +123,7 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     identifiers = (
         select(
             _json_list(
-                _json_object(kind=CaseIdentifier.kind, value=CaseIdentifier.value),
+                _json_document(IdentifierRead, CaseIdentifier),
                 CaseIdentifier.kind,
                 CaseIdentifier.value,
             )
@@ -135,37 +135,13 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     org_ids = bindparam("org_ids", type_=ARRAY(Uuid))
     # Internal notes stay inside the owning organisation (policy.may_see_internal).
     own = c.owner_org_id == any_(org_ids)
-    document = _json_object(
-        id=c.id,
-        title=c.title,
-        short_title=c.short_title,
-        citation=c.citation,
-        forum_id=c.forum_id,
-        forum_jurisdiction=c.forum_jurisdiction,
-        respondent_states=c.respondent_states,
-        decided_on=c.decided_on,
-        status=c.status,
-        outcome=c.outcome,
-        importance=c.importance,
-        owner_org_id=c.owner_org_id,
-        visibility=c.visibility,
-        reference_key=c.reference_key,
-        language=c.language,
-        filed_on=c.filed_on,
-        procedural_posture=c.procedural_posture,
+    document = _json_document(
+        CaseRead,
+        c,
         outcome_source=case((c.outcome_explicit, "explicit"), else_="derived"),
-        facts_summary=c.facts_summary,
-        holding=c.holding,
         internal_notes=case((own, c.internal_notes)),
-        keywords=c.keywords,
-        populations=c.populations,
-        implementation_status=c.implementation_status,
-        implementation_note=c.implementation_note,
         identifiers=identifiers,
         claims=claims,
-        version=c.version,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
     )
     # The rule of app.orgs.visibility.readable, with the principal as parameters.
     readable_here = or_(

@@ -396,6 +396,8 @@ def _facts_query(session: Session, facts: str) -> Any:
     """
     counts = Counter(w for w in _WORD.findall(facts.lower()) if w not in _STOP)
     pool = [w for w, _ in counts.most_common(TERM_POOL)]
+    if not pool:
+        return None  # claims only: nothing to ask the database
     # Words the stemmer drops as stop words have no row.
     shares: dict[str, float | None] = {
         word: share for word, share in session.execute(_CORPUS_SHARES, {"words": pool})
