@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app import __version__, db
-from app.config import ConfigError, get_settings
+from app.config import ConfigError, Settings, get_settings
 from app.errors import DomainError
 from app.orgs.models import OrgKind, Role, Visibility
 
@@ -37,6 +37,8 @@ reference_cli = typer.Typer(
 cli.add_typer(reference_cli, name="reference")
 pleadings_cli = typer.Typer(no_args_is_help=True, help="Model pleadings.")
 cli.add_typer(pleadings_cli, name="pleadings")
+invitations_cli = typer.Typer(no_args_is_help=True, help="Invitations to join organisations.")
+cli.add_typer(invitations_cli, name="invitations")
 console = Console()
 
 
@@ -90,9 +92,70 @@ def serve(
         host=host,
         port=port,
         log_config=None,
-        proxy_headers=True,
         server_header=False,
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Honour X-Forwarded-For only from COMITY_TRUSTED_PROXIES (by default from nobody): a
+    forged client address would otherwise dodge the per-address login throttle."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
+
+
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Drain what is due now, then exit.")] = False,
+) -> None:
+    """Deliver the outbox (mail, invitations); run as many workers as you like."""
+    import threading
+
+    from app.worker import run
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    delivered = run(get_settings(), stop=stop, once=once)
+    console.print(f"Handled {delivered} outbox messages.")
+
+
+@invitations_cli.command("show")
+def invitations_show(
+    org: Annotated[str | None, typer.Option("--org", help="Organisation slug.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Invitee address.")] = None,
+) -> None:
+    """List open invitations; in development also a fresh token for each (the mailed one
+    stops working), for a machine that sends no mail."""
+    from app.core.time import utcnow
+    from app.orgs import repository as orgs
+    from app.orgs.service import mint_invitation_token
+
+    settings = get_settings()
+    now = utcnow()
+    with db.session_scope() as session:
+        org_id = None
+        if org is not None:
+            organisation = orgs.organisation_by_slug(session, org)
+            if organisation is None:
+                _fail(f"No organisation with slug {org!r}.")
+            org_id = organisation.id
+        names = {o.id: o.slug for o in orgs.list_organisations(session, include_inactive=True)}
+        table = Table("organisation", "email", "role", "expires", "token")
+        for inv in orgs.open_invitations(session, now=now, org_id=org_id, email=email):
+            token = "(mailed)" if settings.is_production else mint_invitation_token(inv)
+            table.add_row(
+                names[inv.organisation_id],
+                inv.email,
+                inv.role.value,
+                f"{inv.expires_at:%Y-%m-%d %H:%M}",
+                token,
+            )
+    console.print(table)
+    if not settings.is_production:
+        console.print("Accept with POST /api/v1/auth/invitations/accept {token, password}.")
 
 
 @db_cli.command("upgrade")
@@ -393,6 +456,7 @@ def users_create(
                 email=email,
                 display_name=name or email.split("@")[0],
                 password_hash=passwords.hash_password(password),
+                email_verified_at=utcnow(),  # the operator vouches for the address
             )
             session.add(user)
             session.flush()

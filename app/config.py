@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     login_account_threshold: int = Field(default=5, ge=1)
     login_address_threshold: int = Field(default=15, ge=1)
+    smtp_url: str | None = Field(
+        default=None, description="smtp://user:pw@host:587?starttls=true or smtps://..."
+    )
+    mail_from: str = "Comity <comity@localhost>"
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base URL written into mails."
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks whose X-Forwarded-For is honoured.",
+    )
 
     @property
     def is_production(self) -> bool:

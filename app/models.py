@@ -6,6 +6,7 @@ from app.cases import models as case_models
 from app.core import idempotency
 from app.db import Base
 from app.orgs import models as org_models
+from app.outbox import models as outbox_models
 from app.pleadings import models as pleading_models
 from app.reference import models as reference_models
 
@@ -18,6 +19,7 @@ __all__ = [
     "idempotency",
     "metadata",
     "org_models",
+    "outbox_models",
     "pleading_models",
     "reference_models",
 ]

@@ -99,7 +99,7 @@ CASE_COLUMNS = (
 )
 CLAIM_COLUMNS = ("id", "case_id", "position", "right_id", "argument_summary", "finding", "remedy")
 PROVISION_COLUMNS = ("claim_id", "provision_id")
-IDENTIFIER_COLUMNS = ("id", "case_id", "kind", "value", "forum_id")
+IDENTIFIER_COLUMNS = ("id", "case_id", "kind", "value", "forum_id", "owner_org_id")
 
 # (value, weight) tables: the frequencies are rough shapes of real case law, not statistics.
 FINDINGS_BY_FORUM_KIND: dict[str, tuple[tuple[str, float], ...]] = {
@@ -528,7 +528,8 @@ class _Writer:
                 + "\n"
             )
             identifiers.append(
-                f"{self._uuid()}\t{case_id}\t{forum.identifier_kind}\t{identifier}\t{forum.id}\n"
+                f"{self._uuid()}\t{case_id}\t{forum.identifier_kind}\t{identifier}\t{forum.id}"
+                f"\t{self.owner}\n"
             )
             self.counts[f"visibility_{visibility}"] += 1
             self.counts[f"outcome_{outcome}"] += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ from app.cases.models import (
 )
 from app.core.crypto import Keyring
 from app.core.time import utcnow
-from app.orgs.models import Organisation, Role, Visibility
+from app.orgs.models import Invitation, Organisation, Role, SupportGrant, Visibility
 from app.pleadings.models import (
     AttachmentContent,
     AttachmentKind,
@@ -100,6 +101,38 @@ def _any_crosswalk_row(w: World) -> str:
 
 def org_admins(ok: int, others: int = 403) -> Expect:
     return {**signed_in(others), "admin": ok, "hub_admin": ok}
+
+
+def member_admins(ok: int) -> Expect:
+    """Membership and support grants: the organisation's own admins, never hub admins."""
+    return {**signed_in(403), "admin": ok}
+
+
+def _invitation(w: World) -> Invitation:
+    invitation = Invitation(
+        organisation_id=w.owner.id,
+        email="invited@example.org",
+        role=Role.viewer,
+        created_at=utcnow(),
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    w.session.add(invitation)
+    w.session.flush()
+    return invitation
+
+
+def _grant(w: World) -> SupportGrant:
+    grant = SupportGrant(
+        organisation_id=w.owner.id,
+        grantee_id=w.users["hub_admin"].id,
+        role=Role.viewer,
+        reason="r",
+        created_at=utcnow(),
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    w.session.add(grant)
+    w.session.flush()
+    return grant
 
 
 def _foreign_token(w: World, _: Visibility | None) -> Call:
@@ -528,11 +561,16 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
         _foreign_token,
         {**signed_in(404), "admin": 204},
     ),
+    ("DELETE", "/api/v1/me/api-tokens"): (
+        lambda w, v: Call("DELETE", "/api/v1/me/api-tokens"),
+        signed_in(204),
+    ),
     ("PATCH", "/api/v1/users/{user_id}"): (
         lambda w, v: Call(
             "PATCH", f"/api/v1/users/{w.target_user.id}", json={"display_name": "Renamed"}
         ),
-        {**signed_in(403), "hub_admin": 200},
+        # The target is a member of the owner: its admins see the record but may not rename.
+        {**signed_in(404), "admin": 403, "hub_admin": 200},
     ),
     ("POST", "/api/v1/organisations"): (
         lambda w, v: Call(
@@ -561,7 +599,7 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
     ),
     ("GET", "/api/v1/organisations/{org_id}/members"): (
         lambda w, v: Call("GET", f"/api/v1/organisations/{w.owner.id}/members"),
-        {**signed_in(200), "other_org": 403},
+        {**signed_in(200), "other_org": 403, "hub_admin": 403},
     ),
     ("POST", "/api/v1/organisations/{org_id}/members"): (
         lambda w, v: Call(
@@ -569,7 +607,7 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
             f"/api/v1/organisations/{w.owner.id}/members",
             json={"email": "newcomer@example.org", "role": "viewer"},
         ),
-        org_admins(201),
+        member_admins(202),
     ),
     ("PATCH", "/api/v1/organisations/{org_id}/members/{user_id}"): (
         lambda w, v: Call(
@@ -577,13 +615,41 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
             f"/api/v1/organisations/{w.owner.id}/members/{w.target_user.id}",
             json={"role": "viewer"},
         ),
-        org_admins(200),
+        member_admins(200),
     ),
     ("DELETE", "/api/v1/organisations/{org_id}/members/{user_id}"): (
         lambda w, v: Call(
             "DELETE", f"/api/v1/organisations/{w.owner.id}/members/{w.target_user.id}"
         ),
-        org_admins(204),
+        member_admins(204),
+    ),
+    ("GET", "/api/v1/organisations/{org_id}/invitations"): (
+        lambda w, v: Call("GET", f"/api/v1/organisations/{w.owner.id}/invitations"),
+        member_admins(200),
+    ),
+    ("DELETE", "/api/v1/organisations/{org_id}/invitations/{invitation_id}"): (
+        lambda w, v: Call(
+            "DELETE", f"/api/v1/organisations/{w.owner.id}/invitations/{_invitation(w).id}"
+        ),
+        member_admins(204),
+    ),
+    ("POST", "/api/v1/organisations/{org_id}/support-grants"): (
+        lambda w, v: Call(
+            "POST",
+            f"/api/v1/organisations/{w.owner.id}/support-grants",
+            json={"grantee_email": w.users["hub_admin"].email, "role": "viewer", "reason": "r"},
+        ),
+        member_admins(201),
+    ),
+    ("GET", "/api/v1/organisations/{org_id}/support-grants"): (
+        lambda w, v: Call("GET", f"/api/v1/organisations/{w.owner.id}/support-grants"),
+        member_admins(200),
+    ),
+    ("DELETE", "/api/v1/organisations/{org_id}/support-grants/{grant_id}"): (
+        lambda w, v: Call(
+            "DELETE", f"/api/v1/organisations/{w.owner.id}/support-grants/{_grant(w).id}"
+        ),
+        member_admins(204),
     ),
     ("GET", "/api/v1/audit"): (lambda w, v: Call("GET", "/api/v1/audit"), org_admins(200)),
     **{

@@ -3,7 +3,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from app import db
 from app.cli import alembic_config
@@ -41,6 +41,54 @@ class TestMigrations:
                 command.upgrade(cfg, "head")
                 assert set(inspect(conn).get_table_names()) == tables_at_head
                 assert db.current_revision(conn) == db.head_revision()
+        finally:
+            scratch.dispose()
+            test_server.drop_database(url)
+
+    def test_unaccepted_legacy_invitations_become_mailed_invitations(
+        self, test_server: DatabaseServer, settings: Settings
+    ) -> None:
+        """0010: a membership that an inviter-held token gave an account nobody activated is
+        withdrawn and offered again by mail; activated accounts keep theirs."""
+        url = test_server.create_database()
+        scratch = db.build_engine(url, settings)
+        try:
+            with scratch.begin() as conn:
+                cfg = config_for(conn)
+                command.upgrade(cfg, "0009_pleading_search")
+                conn.execute(
+                    text(
+                        "INSERT INTO organisation (id, slug, name, kind, country) "
+                        "VALUES ('00000000-0000-0000-0000-00000000000a', 'a', 'A', 'clinic', 'CO')"
+                    )
+                )
+                for n, password in ((1, None), (2, "argon2-hash")):
+                    conn.execute(
+                        text(
+                            "INSERT INTO user_account (id, email, display_name, password_hash) "
+                            "VALUES (:id, :email, 'U', :pw)"
+                        ),
+                        {
+                            "id": f"00000000-0000-0000-0000-00000000000{n}",
+                            "email": f"u{n}@x.org",
+                            "pw": password,
+                        },
+                    )
+                    conn.execute(
+                        text(
+                            "INSERT INTO membership (user_id, organisation_id, role) VALUES "
+                            "(:id, '00000000-0000-0000-0000-00000000000a', 'litigator')"
+                        ),
+                        {"id": f"00000000-0000-0000-0000-00000000000{n}"},
+                    )
+                command.upgrade(cfg, "0010_membership_consent")
+                members = conn.execute(text("SELECT user_id::text FROM membership")).scalars()
+                invited = conn.execute(text("SELECT email, role::text FROM invitation")).all()
+                queued = conn.execute(text("SELECT topic FROM outbox_message")).scalars()
+
+                assert list(members) == ["00000000-0000-0000-0000-000000000002"]
+                assert [tuple(r) for r in invited] == [("u1@x.org", "litigator")]
+                assert list(queued) == ["invitation"]
         finally:
             scratch.dispose()
             test_server.drop_database(url)

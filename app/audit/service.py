@@ -88,24 +88,37 @@ def record(
     return event
 
 
+# What hub admins curate, and so may read the trail of: reference data, organisations'
+# records and account moderation. Never an organisation's own cases, pleadings or members.
+HUB_OBJECT_TYPES = (
+    "organisation",
+    "instrument",
+    "provision",
+    "right_concept",
+    "crosswalk_row",
+    "forum",
+    "ratification",
+)
+HUB_ACTIONS = ("user.update",)
+
+
 def read_trail(session: Session, principal: Principal, query: AuditQuery) -> Page[AuditEventRead]:
-    """Org admins read their organisation's trail; hub admins read any."""
+    """Org admins read their organisations' trail; hub admins the rows of what they curate.
+
+    Audit rows are scoped like the objects they describe: a hub admin reading organisation
+    A's trail sees A's record and nothing of its cases, pleadings or members.
+    """
+    admin_of = [org for org, role in principal.roles.items() if role is Role.admin]
     if query.organisation_id is not None:
-        allowed = principal.is_hub_admin or principal.has_role(query.organisation_id, Role.admin)
-        org_ids: list[uuid.UUID] | None = [query.organisation_id]
-    else:
-        org_ids = (
-            None
-            if principal.is_hub_admin
-            else [org for org, role in principal.roles.items() if role is Role.admin]
-        )
-        allowed = principal.is_hub_admin or bool(org_ids)
-    if not allowed:
+        admin_of = [org for org in admin_of if org == query.organisation_id]
+    if not (admin_of or principal.is_hub_admin):
         raise PermissionDenied("Only organisation admins and hub admins read the audit trail.")
     before_id = decode_cursor(query.cursor, int) if query.cursor else None
     rows = repository.events(
         session,
-        org_ids=org_ids,
+        org_ids=admin_of,
+        hub_scope=(HUB_OBJECT_TYPES, HUB_ACTIONS) if principal.is_hub_admin else None,
+        within_org=query.organisation_id,
         before_id=before_id,
         action=query.action,
         object_type=query.object_type,

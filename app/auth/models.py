@@ -21,6 +21,10 @@ class UserAccount(UuidPk, Timestamps, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True, server_default="true")
     is_hub_admin: Mapped[bool] = mapped_column(default=False, server_default="false")
+    # Set when the holder proves they receive mail at `email` (by accepting an invitation
+    # sent there) or an operator vouches for it. An account never proven this way may have
+    # been pre-registered by someone else: accepting an invitation then resets its password.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Bumped by logout-everywhere, password or role change, removal and deactivation:
     # access tokens carry it, so every token issued before the bump stops working at once.
     token_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -54,18 +58,6 @@ class ApiToken(UuidPk, Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class Invitation(UuidPk, Base):
-    __tablename__ = "invitation"
-
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LoginThrottle(Base):

@@ -19,6 +19,8 @@ class Principal:
     is_hub_admin: bool = False
     roles: Mapping[uuid.UUID, Role] = field(default_factory=dict)
     scopes: frozenset[str] = ALL_SCOPES
+    # Organisations whose role in `roles` comes from a support grant, not from membership.
+    supported: frozenset[uuid.UUID] = frozenset()
 
     @property
     def authenticated(self) -> bool:
@@ -34,6 +36,10 @@ class Principal:
     def has_role(self, org_id: uuid.UUID | None, minimum: Role) -> bool:
         role = self.role_in(org_id)
         return role is not None and role.at_least(minimum)
+
+    def is_member_admin(self, org_id: uuid.UUID) -> bool:
+        """An admin by membership: only these manage members and support grants."""
+        return self.has_role(org_id, Role.admin) and org_id not in self.supported
 
 
 ANONYMOUS = Principal(user_id=None, scopes=frozenset({READ_SCOPE}))

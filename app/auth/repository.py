@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken, Invitation, LoginThrottle, RefreshToken, UserAccount
-from app.orgs.models import Membership, Organisation, Role
+from app.auth.models import ApiToken, LoginThrottle, RefreshToken, UserAccount
+from app.orgs.models import Membership, Organisation, Role, SupportGrant
 
 
 def user_by_email(session: Session, email: str) -> UserAccount | None:
@@ -21,11 +22,38 @@ def user_by_id(session: Session, user_id: uuid.UUID) -> UserAccount | None:
     return session.get(UserAccount, user_id)
 
 
+def display_names(session: Session, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """Display names for author fields: what others see of a user instead of their address."""
+    wanted = sorted({u for u in user_ids if u is not None})
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(wanted))
+    )
+    return {user_id: name for user_id, name in rows}
+
+
 def active_roles(session: Session, user_id: uuid.UUID) -> dict[uuid.UUID, Role]:
     rows = session.execute(
         select(Membership.organisation_id, Membership.role)
         .join(Organisation, Organisation.id == Membership.organisation_id)
         .where(Membership.user_id == user_id, Organisation.active.is_(True))
+    )
+    return {org_id: role for org_id, role in rows}
+
+
+def active_support_roles(
+    session: Session, user_id: uuid.UUID, now: datetime
+) -> dict[uuid.UUID, Role]:
+    rows = session.execute(
+        select(SupportGrant.organisation_id, SupportGrant.role)
+        .join(Organisation, Organisation.id == SupportGrant.organisation_id)
+        .where(
+            SupportGrant.grantee_id == user_id,
+            SupportGrant.revoked_at.is_(None),
+            SupportGrant.expires_at > now,
+            Organisation.active.is_(True),
+        )
     )
     return {org_id: role for org_id, role in rows}
 
@@ -52,6 +80,14 @@ def revoke_user_refresh_tokens(session: Session, user_id: uuid.UUID, now: dateti
     )
 
 
+def revoke_user_api_tokens(session: Session, user_id: uuid.UUID, now: datetime) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
 def api_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
 
@@ -64,10 +100,13 @@ def api_tokens_of(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
     )
 
 
-def invitation_by_hash(session: Session, token_hash: str) -> Invitation | None:
-    return session.scalar(
-        select(Invitation).where(Invitation.token_hash == token_hash).with_for_update()
-    )
+# The first key of pg_advisory_xact_lock's two-key form that login throttling uses.
+THROTTLE_LOCK_SPACE = 7301
+
+
+def lock_throttle_key(session: Session, key: str) -> None:
+    """Hold key's throttle lock until the transaction ends (hash collisions only serialise)."""
+    session.execute(select(func.pg_advisory_xact_lock(THROTTLE_LOCK_SPACE, func.hashtext(key))))
 
 
 def throttle_state(session: Session, keys: list[str]) -> list[LoginThrottle]:

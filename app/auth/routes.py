@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.dependencies import KeysDep, SettingsDep, UserDep
+from app.auth.dependencies import KeysDep, PrincipalDep, SettingsDep, UserDep
 from app.auth.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -26,6 +26,7 @@ from app.auth.schemas import (
 from app.core.time import utcnow
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.orgs import service as org_service
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -74,12 +75,18 @@ def logout(body: LogoutRequest, session: SessionDep, principal: UserDep) -> Resp
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/auth/invitations/accept", response_model=TokenPair, responses=problem_responses(404))
+@router.post(
+    "/auth/invitations/accept", response_model=TokenPair, responses=problem_responses(401, 403, 404)
+)
 def accept_invitation(
-    body: InvitationAccept, session: SessionDep, settings: SettingsDep, keys: KeysDep
+    body: InvitationAccept,
+    session: SessionDep,
+    settings: SettingsDep,
+    keys: KeysDep,
+    principal: PrincipalDep,
 ) -> TokenPair:
-    """Set the password of an invited account and log in."""
-    return service.accept_invitation(session, settings, keys, body, now=utcnow())
+    """Join an organisation with a mailed invitation token, and log in."""
+    return org_service.accept_invitation(session, settings, keys, principal, body, now=utcnow())
 
 
 @router.get("/me", response_model=MeRead, responses=problem_responses(401))
@@ -114,6 +121,15 @@ def create_api_token(
 def list_api_tokens(session: SessionDep, principal: UserDep) -> list[ApiTokenRead]:
     """The current user's API tokens (never their values)."""
     return service.list_api_tokens(session, principal)
+
+
+@router.delete(
+    "/me/api-tokens", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401)
+)
+def revoke_all_api_tokens(session: SessionDep, principal: UserDep) -> Response:
+    """Revoke every API token of the current user at once."""
+    service.revoke_all_api_tokens(session, principal, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete(

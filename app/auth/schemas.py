@@ -40,7 +40,13 @@ class PasswordChange(BaseModel):
 class InvitationAccept(BaseModel):
     model_config = ConfigDict(extra="forbid")
     token: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=12, max_length=1024)
+    password: str | None = Field(
+        default=None,
+        min_length=12,
+        max_length=1024,
+        description="The new account's password; for an existing account its current one "
+        "(or log in as it instead).",
+    )
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
 
 

@@ -9,13 +9,12 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth import passwords, repository
-from app.auth.models import ApiToken, Invitation, RefreshToken, UserAccount
+from app.auth.models import ApiToken, RefreshToken, UserAccount
 from app.auth.principal import ALL_SCOPES, WRITE_SCOPE, Principal
 from app.auth.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
     ApiTokenRead,
-    InvitationAccept,
     MembershipRead,
     MeRead,
     PasswordChange,
@@ -37,7 +36,6 @@ from app.orgs import repository as org_repository
 API_TOKEN_PREFIX = "comity_"
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_DELAY = timedelta(minutes=15)
-INVITATION_TTL = timedelta(days=7)
 API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -90,11 +88,19 @@ def authenticate(
         raise AuthenticationRequired("This account is deactivated.")
     if method not in SAFE_METHODS and WRITE_SCOPE not in scopes:
         raise InsufficientScope("This API token is read-only.")
+    roles = repository.active_roles(session, user.id)
+    supported: set[uuid.UUID] = set()
+    if user.is_hub_admin:
+        for org_id, role in repository.active_support_roles(session, user.id, now).items():
+            if org_id not in roles or role.rank > roles[org_id].rank:
+                roles[org_id] = role
+                supported.add(org_id)
     return Principal(
         user_id=user.id,
         is_hub_admin=user.is_hub_admin,
-        roles=repository.active_roles(session, user.id),
+        roles=roles,
         scopes=scopes,
+        supported=frozenset(supported),
     )
 
 
@@ -128,6 +134,9 @@ def login(
     now: datetime,
 ) -> TokenPair:
     account_key, address_key = f"account:{email.lower()}", f"address:{address}"
+    # Concurrent attempts on one account take turns, so each one reads the failures that the
+    # one before it recorded: at most the threshold of guesses is ever checked.
+    repository.lock_throttle_key(session, account_key)
     _check_throttle(session, settings, account_key, address_key, now)
     user = repository.user_by_email(session, email)
     ok = passwords.verify_password(password, user.password_hash if user else None)
@@ -232,7 +241,7 @@ def logout(
         if token is not None and token.user_id == user.id:
             repository.revoke_refresh_family(session, token.family_id, now)
     if everywhere:
-        revoke_everything(session, user, now)
+        revoke_everything(session, user, now, api_tokens=True)
     audit.record(
         session,
         principal,
@@ -243,10 +252,15 @@ def logout(
     )
 
 
-def revoke_everything(session: Session, user: UserAccount, now: datetime) -> None:
-    """End every session of user: refresh tokens revoked, access tokens invalidated."""
+def revoke_everything(
+    session: Session, user: UserAccount, now: datetime, *, api_tokens: bool = False
+) -> None:
+    """End every session of user: refresh tokens revoked, access tokens invalidated, and with
+    `api_tokens` (log out everywhere, a new password, deactivation) personal API tokens too."""
     user.token_version += 1
     repository.revoke_user_refresh_tokens(session, user.id, now)
+    if api_tokens:
+        repository.revoke_user_api_tokens(session, user.id, now)
 
 
 def change_password(
@@ -256,7 +270,7 @@ def change_password(
     if not passwords.verify_password(change.current_password, user.password_hash):
         raise ValidationFailed("The current password is wrong.")
     user.password_hash = passwords.hash_password(change.new_password)
-    revoke_everything(session, user, now)
+    revoke_everything(session, user, now, api_tokens=True)
     audit.record(
         session,
         principal,
@@ -267,46 +281,11 @@ def change_password(
     )
 
 
-def accept_invitation(
-    session: Session,
-    settings: Settings,
-    keys: SigningKeys,
-    body: InvitationAccept,
-    *,
-    now: datetime,
+def open_session(
+    session: Session, settings: Settings, keys: SigningKeys, user: UserAccount, *, now: datetime
 ) -> TokenPair:
-    invitation = repository.invitation_by_hash(session, passwords.digest(body.token))
-    if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
-        raise NotFoundError("No open invitation matches this token.")
-    user = repository.user_by_id(session, invitation.user_id)
-    if user is None or not user.active:
-        raise NotFoundError("No open invitation matches this token.")
-    invitation.accepted_at = now
-    user.password_hash = passwords.hash_password(body.password)
-    if body.display_name:
-        user.display_name = body.display_name
-    audit.record(
-        session,
-        Principal(user_id=user.id),
-        action="user.invitation_accept",
-        object_type="user",
-        object_id=user.id,
-        now=now,
-    )
+    """A new session (token family) for a user who just proved who they are."""
     return _issue_pair(session, settings, keys, user, family_id=uuid.uuid4(), now=now)
-
-
-def create_invitation(session: Session, user: UserAccount, now: datetime) -> str:
-    raw = passwords.new_secret("inv_")
-    session.add(
-        Invitation(
-            user_id=user.id,
-            token_hash=passwords.digest(raw),
-            created_at=now,
-            expires_at=now + INVITATION_TTL,
-        )
-    )
-    return raw
 
 
 # ---------------------------------------------------------------- the current user
@@ -398,15 +377,33 @@ def revoke_api_token(
         )
 
 
+def revoke_all_api_tokens(session: Session, principal: Principal, *, now: datetime) -> None:
+    user = _current_user(session, principal)
+    repository.revoke_user_api_tokens(session, user.id, now)
+    audit.record(
+        session,
+        principal,
+        action="api_token.revoke_all",
+        object_type="user",
+        object_id=user.id,
+        now=now,
+    )
+
+
 # ---------------------------------------------------------------- user administration
 
 
 def patch_user(
     session: Session, principal: Principal, user_id: uuid.UUID, patch: UserPatch, *, now: datetime
 ) -> UserRead:
-    """Hub admins activate, deactivate and promote users; users rename themselves."""
+    """Hub admins activate, deactivate and promote users; users rename themselves.
+
+    A user record (with its address) is visible to that user, to the admins of their
+    organisations and to the hub admins who moderate accounts; to anyone else it does not
+    exist, whatever the body asks.
+    """
     user = repository.user_by_id(session, user_id)
-    if user is None:
+    if user is None or not _may_see_user(session, principal, user):
         raise NotFoundError("No such user.")
     changes = patch.model_dump(exclude_unset=True)
     privileged = {k for k in changes if k in ("active", "is_hub_admin")}
@@ -422,7 +419,7 @@ def patch_user(
         if value is not None:
             setattr(user, key, value)
     if privileged:
-        revoke_everything(session, user, now)
+        revoke_everything(session, user, now, api_tokens=changes.get("active") is False)
     audit.record(
         session,
         principal,
@@ -434,3 +431,10 @@ def patch_user(
         now=now,
     )
     return UserRead.model_validate(user)
+
+
+def _may_see_user(session: Session, principal: Principal, user: UserAccount) -> bool:
+    if principal.is_hub_admin or principal.user_id == user.id:
+        return True
+    admin_of = {org for org in principal.roles if principal.is_member_admin(org)}
+    return bool(admin_of & set(repository.active_roles(session, user.id)))

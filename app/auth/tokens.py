@@ -22,6 +22,9 @@ ACCESS_TOKEN_TYPE = "at+jwt"
 MAX_TOKEN_BYTES = 4096
 MIN_HMAC_BYTES = 32
 MIN_RSA_BITS = 2048
+# Numeric claims must be below this (year 3058): later than any token we issue, and within
+# what datetime can represent.
+MAX_TIMESTAMP = 2**35
 REQUIRED_CLAIMS = ("exp", "iat", "nbf", "aud", "iss", "sub", "jti")
 _ISSUED_HEADERS = frozenset({"alg", "typ"})
 _KEY_MATERIAL_MARKERS = ("-----BEGIN", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2", "MII")
@@ -126,7 +129,9 @@ def decode_access_token(keys: SigningKeys, token: str, *, now: datetime) -> Acce
             options={f"require_{c}": True for c in REQUIRED_CLAIMS}
             | {"verify_signature": True, "verify_aud": True, "verify_iss": True},
         )
-        if int(claims["iat"]) > now.timestamp() + 30:
+        for name in ("exp", "iat", "nbf", "ver"):
+            _require_int_claim(claims, name)
+        if claims["iat"] > now.timestamp() + 30:
             raise TokenError("issued in the future")
         return AccessClaims(
             subject=uuid.UUID(str(claims["sub"])),
@@ -134,5 +139,12 @@ def decode_access_token(keys: SigningKeys, token: str, *, now: datetime) -> Acce
             jti=str(claims["jti"]),
             expires_at=datetime.fromtimestamp(int(claims["exp"]), now.tzinfo),
         )
-    except (JWTError, KeyError, ValueError, TypeError, AttributeError) as exc:
+    except (JWTError, KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
         raise TokenError(str(exc)) from exc
+
+
+def _require_int_claim(claims: dict[str, Any], name: str) -> None:
+    """Numeric claims are JSON integers in range: not strings, booleans, floats or 10**30."""
+    value = claims[name]
+    if type(value) is not int or not 0 <= value < MAX_TIMESTAMP:
+        raise TokenError(f"claim {name!r} is not an integer in range")

@@ -16,11 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.principal import Principal
+from app.cases import repository as repo
 from app.cases.interchange import InterchangeCase, RecordError, validate
 from app.cases.models import (
     CaseCitation,
@@ -34,6 +35,7 @@ from app.cases.models import (
 )
 from app.cases.outcomes import derive_outcome
 from app.orgs.models import Visibility
+from app.orgs.visibility import member_view
 from app.reference import service as reference
 from app.reference.models import (
     Basis,
@@ -250,54 +252,30 @@ def _check(
 def _match_existing(
     session: Session, prepared: list[_Prepared], owner: uuid.UUID, report: ImportReport
 ) -> None:
+    """Find the cases these records update, among those the owner's members may read.
+
+    A private case of another organisation is invisible here as everywhere: it neither
+    matches nor refuses a record, so an import cannot learn that it exists.
+    """
+    view = member_view(owner)
     keys = [p.case.reference_key for p in prepared if p.case.reference_key]
-    by_key = (
-        dict(
-            session.execute(
-                select(LegalCase.reference_key, LegalCase.id).where(
-                    LegalCase.reference_key.in_(keys)
-                )
-            ).all()
-        )
-        if keys
-        else {}
-    )
-    triples = [s for p in prepared for s in p.scopes]
-    by_ident: dict[tuple[str, str, str], uuid.UUID] = {}
-    for chunk in _chunks(triples, BATCH):
-        for kind, value, scope, case_id in session.execute(
-            select(
-                CaseIdentifier.kind,
-                CaseIdentifier.value,
-                CaseIdentifier.forum_id,
-                CaseIdentifier.case_id,
-            ).where(
-                tuple_(CaseIdentifier.kind, CaseIdentifier.value, CaseIdentifier.forum_id).in_(
-                    [(k, v, s) for k, v, s in chunk]
-                )
-            )
-        ):
-            by_ident[(kind.value, value, scope)] = case_id
-    candidates = {
-        p.line: (by_key.get(p.case.reference_key) if p.case.reference_key else None)
-        or next(
+    triples: list[tuple[str, str, str | None]] = [
+        (k.value, v, s) for p in prepared for k, v, s in p.scopes
+    ]
+    key_rows = repo.visible_with_reference_keys(session, view, keys)
+    ident_rows = [
+        row
+        for chunk in _chunks(triples, BATCH)
+        for row in repo.visible_with_identifiers(session, view, chunk)
+    ]
+    owners = {row[1]: row[2] for row in key_rows} | {row[3]: row[4] for row in ident_rows}
+    # Own cases sort last, so they win a key or identifier that a readable foreign case shares.
+    by_key = {k: c for k, c, o in sorted(key_rows, key=lambda r: r[2] == owner)}
+    by_ident = {(k, v, s): c for k, v, s, c, o in sorted(ident_rows, key=lambda r: r[4] == owner)}
+    for p in prepared:
+        existing = (by_key.get(p.case.reference_key) if p.case.reference_key else None) or next(
             (by_ident[(k.value, v, s)] for k, v, s in p.scopes if (k.value, v, s) in by_ident), None
         )
-        for p in prepared
-    }
-    owners = (
-        dict(
-            session.execute(
-                select(LegalCase.id, LegalCase.owner_org_id).where(
-                    LegalCase.id.in_([c for c in candidates.values() if c])
-                )
-            ).all()
-        )
-        if any(candidates.values())
-        else {}
-    )
-    for p in prepared:
-        existing = candidates[p.line]
         if existing is None:
             continue
         if owners.get(existing) != owner:
@@ -305,7 +283,7 @@ def _match_existing(
                 RecordError(
                     line=p.line,
                     field="identifiers",
-                    reason="another organisation already records a case with this identifier",
+                    reason="another organisation already shares a case with this identifier",
                 )
             )
             continue
@@ -397,7 +375,14 @@ def _write(
                     for r in dict.fromkeys(refs)
                 ]
             ident_rows += [
-                {"id": uuid.uuid4(), "case_id": p.case_id, "kind": k, "value": v, "forum_id": s}
+                {
+                    "id": uuid.uuid4(),
+                    "case_id": p.case_id,
+                    "kind": k,
+                    "value": v,
+                    "forum_id": s,
+                    "owner_org_id": owner,
+                }
                 for k, v, s in p.scopes
             ]
         if new_rows:
@@ -410,7 +395,7 @@ def _write(
             session.execute(claim_provision.insert(), link_rows)
         report.claims += len(claim_rows)
         progress(done * BATCH)
-    _write_citations(session, prepared, report)
+    _write_citations(session, prepared, owner, report)
 
 
 def _case_fields(ref: _Reference, p: _Prepared) -> dict[str, Any]:
@@ -438,41 +423,37 @@ def _case_fields(ref: _Reference, p: _Prepared) -> dict[str, Any]:
     }
 
 
-def _write_citations(session: Session, prepared: list[_Prepared], report: ImportReport) -> None:
-    """Resolve citations against everything Comity holds, this file included."""
-    keys = {cit.reference_key for p in prepared for cit in p.case.citations if cit.reference_key}
-    by_key = (
-        dict(
-            session.execute(
-                select(LegalCase.reference_key, LegalCase.id).where(
-                    LegalCase.reference_key.in_(keys)
-                )
-            ).all()
-        )
-        if keys
-        else {}
+def _write_citations(
+    session: Session, prepared: list[_Prepared], owner: uuid.UUID, report: ImportReport
+) -> None:
+    """Resolve citations against the cases the owner's members may read, this file included."""
+    view = member_view(owner)
+    by_key: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for key, case_id, _ in repo.visible_with_reference_keys(
+        session,
+        view,
+        {cit.reference_key for p in prepared for cit in p.case.citations if cit.reference_key},
+    ):
+        by_key[key].add(case_id)
+    wanted: list[tuple[str, str, str | None]] = sorted(
+        {
+            (cit.identifier.kind.value, cit.identifier.value, None)
+            for p in prepared
+            for cit in p.case.citations
+            if cit.identifier
+        }
     )
-    wanted = {
-        (cit.identifier.kind, cit.identifier.value)
-        for p in prepared
-        for cit in p.case.citations
-        if cit.identifier
-    }
     by_ident: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
-    for chunk in _chunks(sorted(wanted), BATCH):
-        for kind, value, case_id in session.execute(
-            select(CaseIdentifier.kind, CaseIdentifier.value, CaseIdentifier.case_id).where(
-                tuple_(CaseIdentifier.kind, CaseIdentifier.value).in_(chunk)
-            )
-        ):
+    for chunk in _chunks(wanted, BATCH):
+        for kind, value, _, case_id, _ in repo.visible_with_identifiers(session, view, chunk):
             by_ident[(kind, value)].add(case_id)
     rows = []
     for p in prepared:
         for cit in p.case.citations:
-            target = by_key.get(cit.reference_key) if cit.reference_key else None
-            if target is None and cit.identifier:
-                found = by_ident.get((cit.identifier.kind, cit.identifier.value), set())
-                target = next(iter(found)) if len(found) == 1 else None
+            found = by_key.get(cit.reference_key, set()) if cit.reference_key else set()
+            if not found and cit.identifier:
+                found = by_ident.get((cit.identifier.kind.value, cit.identifier.value), set())
+            target = next(iter(found)) if len(found) == 1 else None
             if target == p.case_id:
                 target = None
             rows.append(

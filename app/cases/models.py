@@ -181,9 +181,12 @@ class LegalCase(UuidPk, Timestamps, Base):
         ),
         Index("ix_legal_case_respondent_states", "respondent_states", postgresql_using="gin"),
         Index("ix_legal_case_keywords", "keywords", postgresql_using="gin"),
+        UniqueConstraint("reference_key", "owner_org_id"),
     )
 
-    reference_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # An importer's key, unique within the owning organisation (see __table_args__): two
+    # organisations may hold the same decision without learning of each other's copy.
+    reference_key: Mapped[str | None] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(500))
     short_title: Mapped[str | None] = mapped_column(String(200))
     citation: Mapped[str | None] = mapped_column(String(500))
@@ -221,10 +224,12 @@ class LegalCase(UuidPk, Timestamps, Base):
 
 
 class CaseIdentifier(UuidPk, Base):
-    """A typed identifier. ECLIs are unique everywhere, other kinds within one forum."""
+    """A typed identifier, unique within one organisation's record: ECLIs everywhere, other
+    kinds within one forum. Other organisations may record the same decision; whether they do
+    is theirs to tell, so the constraint stops at the owner."""
 
     __tablename__ = "case_identifier"
-    __table_args__ = (UniqueConstraint("kind", "value", "forum_id"),)
+    __table_args__ = (UniqueConstraint("kind", "value", "forum_id", "owner_org_id"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
@@ -233,6 +238,8 @@ class CaseIdentifier(UuidPk, Base):
     value: Mapped[str] = mapped_column(String(200))
     # The forum whose numbering the value belongs to; "*" for globally unique kinds (ECLI).
     forum_id: Mapped[str] = mapped_column(String(40))
+    # The case's owner, copied here so that uniqueness can stop at the organisation.
+    owner_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"))
 
 
 claim_provision = Table(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, psycopg
 from sqlalchemy.orm import Session
@@ -207,15 +208,59 @@ def identifiers_of(
 
 
 def case_with_identifier(
-    session: Session, kind: str, value: str, forum_scope: str
+    session: Session, principal: Principal, kind: str, value: str, forum_scope: str
 ) -> uuid.UUID | None:
+    """A case that principal may read carrying this identifier (own cases first)."""
     return session.scalar(
-        select(CaseIdentifier.case_id).where(
+        select(CaseIdentifier.case_id)
+        .join(LegalCase, LegalCase.id == CaseIdentifier.case_id)
+        .where(
             CaseIdentifier.kind == kind,
             CaseIdentifier.value == value,
             CaseIdentifier.forum_id == forum_scope,
+            visible(principal),
+        )
+        .order_by(LegalCase.owner_org_id.in_(sorted(principal.org_ids)).desc())
+        .limit(1)
+    )
+
+
+def visible_with_reference_keys(
+    session: Session, principal: Principal, keys: Iterable[str]
+) -> list[tuple[str, uuid.UUID, uuid.UUID]]:
+    """(reference key, case id, owner) of the readable cases with these keys."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(LegalCase.reference_key, LegalCase.id, LegalCase.owner_org_id).where(
+            LegalCase.reference_key.in_(wanted), visible(principal)
         )
     )
+    return [(str(k), i, o) for k, i, o in rows]
+
+
+def visible_with_identifiers(
+    session: Session, principal: Principal, triples: list[tuple[str, str, str | None]]
+) -> list[tuple[str, str, str, uuid.UUID, uuid.UUID]]:
+    """(kind, value, forum scope, case id, owner) of readable cases carrying these
+    identifiers; a scope of None matches the identifier in any forum."""
+    if not triples:
+        return []
+    scoped = [(k, v, s) for k, v, s in triples if s is not None]
+    unscoped = [(k, v) for k, v, s in triples if s is None]
+    ident = CaseIdentifier
+    conditions = []
+    if scoped:
+        conditions.append(tuple_(ident.kind, ident.value, ident.forum_id).in_(scoped))
+    if unscoped:
+        conditions.append(tuple_(ident.kind, ident.value).in_(unscoped))
+    rows = session.execute(
+        select(ident.kind, ident.value, ident.forum_id, ident.case_id, LegalCase.owner_org_id)
+        .join(LegalCase, LegalCase.id == ident.case_id)
+        .where(or_(*conditions), visible(principal))
+    )
+    return [(str(k), v, f, c, o) for k, v, f, c, o in rows]
 
 
 def filtered_cases(principal: Principal, filters: dict[str, Any]) -> Select[LegalCase]:

@@ -6,8 +6,17 @@ import re
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from app.cases.models import (
     CaseStatus,
@@ -270,17 +279,23 @@ class UpdateRead(BaseModel):
     internal: bool
     findings: list[FindingChange] | None
     author_id: uuid.UUID | None
+    author_name: str | None = Field(default=None, description="The author's display name.")
     created_at: datetime
 
 
 # ---------------------------------------------------------------- parties
 
 
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+FileNumber = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Nationality = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
 class ProtectedData(Strict):
-    legal_names: list[str] = Field(default_factory=list, max_length=20)
+    legal_names: list[Name] = Field(default_factory=list, max_length=20)
     date_of_birth: IsoDate | None = None
-    nationality: list[str] = Field(default_factory=list, max_length=5)
-    personal_file_numbers: list[str] = Field(default_factory=list, max_length=20)
+    nationality: list[Nationality] = Field(default_factory=list, max_length=5)
+    personal_file_numbers: list[FileNumber] = Field(default_factory=list, max_length=20)
     contact: str | None = Field(default=None, max_length=2_000)
     notes: str | None = Field(default=None, max_length=20_000)
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth import repository as users
 from app.auth.principal import Principal
 from app.cases import policy
 from app.cases import repository as repo
@@ -55,6 +56,7 @@ from app.core.etag import check_version
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.errors import ConflictError, FieldError, NotFoundError, PermissionDenied, ValidationFailed
 from app.orgs.models import Role, Visibility
+from app.orgs.visibility import member_view
 from app.reference import repository as reference_repo
 from app.reference import service as reference
 from app.reference.models import Forum, RightConcept
@@ -299,14 +301,24 @@ def _replace_identifiers(
     session.execute(delete(CaseIdentifier).where(CaseIdentifier.case_id == case.id))
     for ident in identifiers:
         scope = GLOBAL_SCOPE if ident.kind is IdentifierKind.ecli else case.forum_id
-        existing = repo.case_with_identifier(session, ident.kind, ident.value, scope)
+        # Only cases the owner's members may read count: a private case of another
+        # organisation neither blocks this one nor reveals that it exists.
+        existing = repo.case_with_identifier(
+            session, member_view(case.owner_org_id), ident.kind, ident.value, scope
+        )
         if existing is not None and existing != case.id:
             raise DuplicateCase(
                 f"A case with {ident.kind.value} {ident.value} already exists.",
                 existing=f"/api/v1/cases/{existing}",
             )
         session.add(
-            CaseIdentifier(case_id=case.id, kind=ident.kind, value=ident.value, forum_id=scope)
+            CaseIdentifier(
+                case_id=case.id,
+                kind=ident.kind,
+                value=ident.value,
+                forum_id=scope,
+                owner_org_id=case.owner_org_id,
+            )
         )
     try:
         with session.begin_nested():
@@ -566,9 +578,15 @@ def delete_claim(
 def list_updates(session: Session, principal: Principal, case_id: uuid.UUID) -> list[UpdateRead]:
     case = _case(session, principal, case_id)
     internal = policy.may_see_internal(principal, case)
-    return [
-        UpdateRead.model_validate(u) for u in repo.updates_of(session, case.id, internal=internal)
-    ]
+    updates = repo.updates_of(session, case.id, internal=internal)
+    names = users.display_names(session, (u.author_id for u in updates))
+    return [_update_read(u, names) for u in updates]
+
+
+def _update_read(update: CaseUpdate, names: dict[uuid.UUID, str]) -> UpdateRead:
+    read = UpdateRead.model_validate(update)
+    read.author_name = names.get(update.author_id) if update.author_id else None
+    return read
 
 
 def add_update(
@@ -626,7 +644,7 @@ def add_update(
         after={"kind": body.kind, "occurred_on": body.occurred_on},
         now=now,
     )
-    return UpdateRead.model_validate(update)
+    return _update_read(update, users.display_names(session, [update.author_id]))
 
 
 # ---------------------------------------------------------------- parties

@@ -18,7 +18,8 @@ access_log = logging.getLogger("comity.access")
 
 
 class RequestContextMiddleware:
-    """Honour or generate X-Request-ID, echo it, and log one JSON line per request."""
+    """Honour or generate X-Request-ID, echo it, log one JSON line per request, and mark
+    every response to an authenticated request `Cache-Control: no-store`."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -32,13 +33,18 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = rid
         started = time.perf_counter()
         status = 500
+        # A response to a credential may hold what only its holder may read: no cache keeps it.
+        private = _header(scope, b"authorization") is not None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", []) if k != b"x-request-id"]
+                dropped = {b"x-request-id", b"cache-control"} if private else {b"x-request-id"}
+                headers = [(k, v) for k, v in message.get("headers", []) if k not in dropped]
                 headers.append((b"x-request-id", rid.encode()))
+                if private:
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 

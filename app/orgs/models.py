@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, func
+from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Timestamps, UuidPk
@@ -74,4 +75,65 @@ class Membership(Timestamps, Base):
     role: Mapped[Role] = mapped_column(pg_enum(Role, "member_role"))
 
 
-__all__ = ["Membership", "OrgKind", "Organisation", "Role", "Visibility", "func"]
+class Invitation(UuidPk, Base):
+    """An organisation's offer of a role to whoever receives mail at `email`.
+
+    The token is minted when the outbox delivers the mail, so its value exists only in that
+    mail; the table keeps its SHA-256 digest. Accepting it proves the address and is the
+    holder's consent to join.
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        Index(
+            "uq_invitation_open_per_address",
+            "organisation_id",
+            func.lower(text("email")),
+            unique=True,
+            postgresql_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+        ),
+    )
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[Role] = mapped_column(pg_enum(Role, "member_role"))
+    invited_by: Mapped[uuid.UUID | None]
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_by: Mapped[uuid.UUID | None]
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SupportGrant(UuidPk, Base):
+    """An organisation admin's time-limited grant of a role to a hub admin who must help."""
+
+    __tablename__ = "support_grant"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    grantee_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(pg_enum(Role, "member_role"))
+    reason: Mapped[str] = mapped_column(String(500))
+    granted_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+__all__ = [
+    "Invitation",
+    "Membership",
+    "OrgKind",
+    "Organisation",
+    "Role",
+    "SupportGrant",
+    "Visibility",
+    "func",
+]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import UserAccount
-from app.orgs.models import Membership, Organisation, Role
+from app.orgs.models import Invitation, Membership, Organisation, Role, SupportGrant
 
 
 def organisations_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> list[Organisation]:
@@ -63,3 +64,105 @@ def lock_admins(session: Session, org_id: uuid.UUID) -> list[uuid.UUID]:
             .with_for_update()
         )
     )
+
+
+def invitation_for_update(
+    session: Session, org_id: uuid.UUID, invitation_id: uuid.UUID
+) -> Invitation | None:
+    return session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.organisation_id == org_id)
+        .with_for_update()
+    )
+
+
+def invitation_by_id_for_update(session: Session, invitation_id: uuid.UUID) -> Invitation | None:
+    return session.scalar(
+        select(Invitation).where(Invitation.id == invitation_id).with_for_update()
+    )
+
+
+def invitation_by_hash_for_update(session: Session, token_hash: str) -> Invitation | None:
+    return session.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash).with_for_update()
+    )
+
+
+def _open(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > now,
+    )
+
+
+def open_invitation_for_update(
+    session: Session, org_id: uuid.UUID, email: str
+) -> Invitation | None:
+    """The invitation to email that still blocks a new one (expired ones included)."""
+    return session.scalar(
+        select(Invitation)
+        .where(
+            Invitation.organisation_id == org_id,
+            func.lower(Invitation.email) == email.lower(),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .with_for_update()
+    )
+
+
+def open_invitations(
+    session: Session, *, now: datetime, org_id: uuid.UUID | None = None, email: str | None = None
+) -> list[Invitation]:
+    stmt = select(Invitation).where(_open(now)).order_by(Invitation.created_at)
+    if org_id is not None:
+        stmt = stmt.where(Invitation.organisation_id == org_id)
+    if email is not None:
+        stmt = stmt.where(func.lower(Invitation.email) == email.lower())
+    return list(session.scalars(stmt))
+
+
+def membership_role(session: Session, org_id: uuid.UUID, user_id: uuid.UUID) -> Role | None:
+    return session.scalar(
+        select(Membership.role).where(
+            Membership.organisation_id == org_id, Membership.user_id == user_id
+        )
+    )
+
+
+def support_grants(session: Session, org_id: uuid.UUID) -> list[SupportGrant]:
+    return list(
+        session.scalars(
+            select(SupportGrant)
+            .where(SupportGrant.organisation_id == org_id)
+            .order_by(SupportGrant.created_at.desc())
+        )
+    )
+
+
+def support_grant_for_update(
+    session: Session, org_id: uuid.UUID, grant_id: uuid.UUID
+) -> SupportGrant | None:
+    return session.scalar(
+        select(SupportGrant)
+        .where(SupportGrant.id == grant_id, SupportGrant.organisation_id == org_id)
+        .with_for_update()
+    )
+
+
+def active_support_grants(
+    session: Session,
+    *,
+    now: datetime,
+    org_id: uuid.UUID | None = None,
+    grantee_id: uuid.UUID | None = None,
+) -> list[SupportGrant]:
+    stmt = select(SupportGrant).where(
+        SupportGrant.revoked_at.is_(None), SupportGrant.expires_at > now
+    )
+    if org_id is not None:
+        stmt = stmt.where(SupportGrant.organisation_id == org_id)
+    if grantee_id is not None:
+        stmt = stmt.where(SupportGrant.grantee_id == grantee_id)
+    return list(session.scalars(stmt))

@@ -14,13 +14,15 @@ from app.db import SessionDep
 from app.errors import problem_responses
 from app.orgs import service
 from app.orgs.schemas import (
+    InvitationRead,
     MemberAdd,
-    MemberAdded,
     MemberPatch,
     MemberRead,
     OrganisationCreate,
     OrganisationPatch,
     OrganisationRead,
+    SupportGrantCreate,
+    SupportGrantRead,
 )
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
@@ -88,15 +90,40 @@ def list_members(org_id: uuid.UUID, session: SessionDep, principal: UserDep) -> 
 
 @router.post(
     "/{org_id}/members",
-    response_model=MemberAdded,
-    status_code=status.HTTP_201_CREATED,
+    response_model=InvitationRead,
+    status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(401, 403, 404, 409),
 )
-def add_member(
+def invite_member(
     org_id: uuid.UUID, body: MemberAdd, session: SessionDep, principal: UserDep
-) -> MemberAdded:
-    """Add a person by email with a role; a person without an account gets an invitation."""
-    return service.add_member(session, principal, org_id, body, now=utcnow())
+) -> InvitationRead:
+    """Invite a person by email with a role; they join when they accept the mailed token."""
+    return service.invite_member(session, principal, org_id, body, now=utcnow())
+
+
+@router.get(
+    "/{org_id}/invitations",
+    response_model=list[InvitationRead],
+    responses=problem_responses(401, 403, 404),
+)
+def list_invitations(
+    org_id: uuid.UUID, session: SessionDep, principal: UserDep
+) -> list[InvitationRead]:
+    """Open invitations of an organisation (its admins)."""
+    return service.list_invitations(session, principal, org_id, now=utcnow())
+
+
+@router.delete(
+    "/{org_id}/invitations/{invitation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def revoke_invitation(
+    org_id: uuid.UUID, invitation_id: uuid.UUID, session: SessionDep, principal: UserDep
+) -> Response:
+    """Withdraw an open invitation: its token stops working."""
+    service.revoke_invitation(session, principal, org_id, invitation_id, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch(
@@ -125,4 +152,42 @@ def remove_member(
 ) -> Response:
     """Remove a member; the last admin cannot be removed."""
     service.remove_member(session, principal, org_id, user_id, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{org_id}/support-grants",
+    response_model=SupportGrantRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404),
+)
+def grant_support(
+    org_id: uuid.UUID, body: SupportGrantCreate, session: SessionDep, principal: UserDep
+) -> SupportGrantRead:
+    """Let a hub admin act in the organisation with a role for a few hours (its admins)."""
+    return service.grant_support(session, principal, org_id, body, now=utcnow())
+
+
+@router.get(
+    "/{org_id}/support-grants",
+    response_model=list[SupportGrantRead],
+    responses=problem_responses(401, 403, 404),
+)
+def list_support_grants(
+    org_id: uuid.UUID, session: SessionDep, principal: UserDep
+) -> list[SupportGrantRead]:
+    """Support grants of an organisation, newest first (its admins)."""
+    return service.list_support_grants(session, principal, org_id)
+
+
+@router.delete(
+    "/{org_id}/support-grants/{grant_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def revoke_support_grant(
+    org_id: uuid.UUID, grant_id: uuid.UUID, session: SessionDep, principal: UserDep
+) -> Response:
+    """End a support grant now."""
+    service.revoke_support(session, principal, org_id, grant_id, now=utcnow())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -58,12 +58,6 @@ class MemberAdd(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: EmailStr
     role: Role
-    display_name: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="For a person without an account yet: an invitation is created.",
-    )
 
 
 class MemberPatch(BaseModel):
@@ -79,9 +73,35 @@ class MemberRead(BaseModel):
     active: bool
 
 
-class MemberAdded(MemberRead):
-    invitation_token: str | None = Field(
-        default=None,
-        description="For a new account: give it to the person (once) to set a password at "
-        "POST /api/v1/auth/invitations/accept.",
-    )
+class InvitationRead(BaseModel):
+    """An invitation as its organisation's admins see it: never its token, which only the
+    invitee's mail carries, and the same whether the address has an account or not."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    email: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+
+
+class SupportGrantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grantee_email: EmailStr = Field(description="A hub admin's address.")
+    role: Role
+    hours: int = Field(default=24, ge=1, le=168, description="How long the grant lasts.")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class SupportGrantRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    grantee_id: uuid.UUID
+    role: Role
+    reason: str
+    granted_by: uuid.UUID | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_
 
 from app.auth.principal import Principal
-from app.orgs.models import Visibility
+from app.orgs.models import Role, Visibility
 
 
 def in_network(principal: Principal) -> bool:
@@ -41,3 +42,9 @@ def can_read(principal: Principal, owner_id: Any, visibility: Visibility) -> boo
         or (visibility is Visibility.network and in_network(principal))
         or owner_id in principal.org_ids
     )
+
+
+def member_view(org_id: uuid.UUID) -> Principal:
+    """What any member of org may read: the view that a write on org's behalf (an import,
+    duplicate detection, citation resolution) may consult, and no more."""
+    return Principal(user_id=None, roles={org_id: Role.viewer})

@@ -41,7 +41,7 @@ def load_demo(session: Session, *, now: datetime, path: Path = DEMO_FILE) -> Dem
     items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["pleadings"]
     org = demo_organisation(session, now)
     keys = {k for item in items for s in item["sections"] for k in s.get("authorities") or []}
-    cases = repo.cases_by_reference_keys(session, keys)
+    cases = repo.cases_by_reference_keys(session, org.id, keys)
     report = DemoReport(unresolved_authorities=sorted(keys - set(cases)))
     for item in items:
         meta = PleadingCreate(

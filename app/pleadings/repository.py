@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, delete, exists, func, insert, literal, sele
 from sqlalchemy.orm import Session, aliased
 
 from app.auth.principal import Principal
+from app.cases import repository as case_repo
 from app.cases.models import (
     NEGATIVE_TREATMENTS,
     CaseCitation,
@@ -20,7 +21,7 @@ from app.cases.models import (
     ReviewState,
     Treatment,
 )
-from app.orgs.visibility import readable
+from app.orgs.visibility import member_view, readable
 from app.pleadings.models import (
     AttachmentContent,
     ModelPleading,
@@ -259,14 +260,12 @@ def readable_cases(
     }
 
 
-def cases_by_reference_keys(session: Session, keys: Iterable[str]) -> dict[str, uuid.UUID]:
-    wanted = list(keys)
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(LegalCase.reference_key, LegalCase.id).where(LegalCase.reference_key.in_(wanted))
-    )
-    return {key: case_id for key, case_id in rows if key is not None}
+def cases_by_reference_keys(
+    session: Session, owner: uuid.UUID, keys: Iterable[str]
+) -> dict[str, uuid.UUID]:
+    """The cases owner's members may read, by reference key; owner's own win a shared key."""
+    rows = case_repo.visible_with_reference_keys(session, member_view(owner), keys)
+    return {key: case_id for key, case_id, _ in sorted(rows, key=lambda r: r[2] == owner)}
 
 
 # ---------------------------------------------------------------- adaptations

@@ -218,6 +218,7 @@ class VersionSummary(BaseModel):
     state: VersionState
     changelog: str
     author_id: uuid.UUID | None
+    author_name: str | None = Field(default=None, description="The author's display name.")
     published_at: datetime | None
     created_at: datetime
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth import repository as users
 from app.auth.principal import Principal
 from app.cases import policy as case_policy
 from app.cases import repository as case_repo
@@ -525,15 +526,18 @@ def list_versions(
 ) -> list[VersionSummary]:
     pleading = _pleading(session, principal, pleading_id)
     drafts = policy.may_see_drafts(principal, pleading)
-    return [_version_summary(v) for v in repo.versions_of(session, pleading.id, drafts=drafts)]
+    versions = repo.versions_of(session, pleading.id, drafts=drafts)
+    names = users.display_names(session, (v.author_id for v in versions))
+    return [_version_summary(v, names) for v in versions]
 
 
-def _version_summary(v: PleadingVersion) -> VersionSummary:
+def _version_summary(v: PleadingVersion, names: dict[uuid.UUID, str]) -> VersionSummary:
     return VersionSummary(
         number=v.number,
         state=_state(v),
         changelog=v.changelog,
         author_id=v.author_id,
+        author_name=names.get(v.author_id) if v.author_id else None,
         published_at=v.published_at,
         created_at=v.created_at,
     )
@@ -550,7 +554,7 @@ def _version_read(session: Session, principal: Principal, v: PleadingVersion) ->
     rows = repo.sections_of(session, v.id)
     cases = repo.readable_cases(session, principal, [c for r in rows for c in r.authority_ids])
     return VersionRead(
-        **_version_summary(v).model_dump(),
+        **_version_summary(v, users.display_names(session, [v.author_id])).model_dump(),
         pleading_id=v.pleading_id,
         body=v.body,
         variables=[VariableRead.model_validate(spec) for spec in v.variables],

@@ -251,34 +251,6 @@ class TestApiTokens:
         assert_problem(r, 422, "validation_error")
 
 
-class TestInvitations:
-    def test_invited_person_sets_a_password_and_logs_in(
-        self, client: TestClient, session: Session, as_user: Any
-    ) -> None:
-        org = make_org(session)
-        admin = make_user(session, member_of=org, role=Role.admin)
-        added = client.post(
-            f"/api/v1/organisations/{org.id}/members",
-            headers=as_user(admin),
-            json={"email": "new.person@example.org", "role": "staff"},
-        )
-        assert added.status_code == 201
-        token = added.json()["invitation_token"]
-
-        accepted = client.post(
-            "/api/v1/auth/invitations/accept",
-            json={"token": token, "password": "my own passphrase"},
-        )
-
-        assert accepted.status_code == 200
-        assert login(client, "new.person@example.org", "my own passphrase").status_code == 200
-        again = client.post(
-            "/api/v1/auth/invitations/accept",
-            json={"token": token, "password": "my own passphrase"},
-        )
-        assert again.status_code == 404
-
-
 class TestBadCredentials:
     def test_non_bearer_authorization_is_401(self, client: TestClient) -> None:
         r = client.get("/api/v1/me", headers={"Authorization": "Basic dXNlcjpwYXNz"})

@@ -1,0 +1,83 @@
+"""Write side effects into the outbox, and drain it from `comity worker` processes.
+
+Rows are claimed with `SELECT ... FOR UPDATE SKIP LOCKED`, so any number of workers share
+the queue without taking the same message; each message is handled in its own savepoint,
+so one failure does not undo the batch. Delivery is at least once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.outbox.mail import Mail, Mailer
+from app.outbox.models import OutboxMessage
+
+log = logging.getLogger("comity.outbox")
+MAIL_TOPIC = "mail"
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = timedelta(hours=1)
+
+Handler = Callable[[Session, Mapping[str, Any], Mailer, datetime], None]
+
+
+def enqueue(session: Session, topic: str, payload: Mapping[str, Any], *, now: datetime) -> None:
+    session.add(OutboxMessage(topic=topic, payload=dict(payload), created_at=now, available_at=now))
+
+
+def enqueue_mail(session: Session, mail: Mail, *, now: datetime) -> None:
+    enqueue(
+        session, MAIL_TOPIC, {"to": mail.to, "subject": mail.subject, "body": mail.body}, now=now
+    )
+
+
+def send_mail(session: Session, payload: Mapping[str, Any], mailer: Mailer, now: datetime) -> None:
+    mailer.send(Mail(to=payload["to"], subject=payload["subject"], body=payload["body"]))
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def drain_batch(
+    session: Session,
+    handlers: Mapping[str, Handler],
+    mailer: Mailer,
+    *,
+    now: datetime,
+    limit: int = 50,
+) -> int:
+    """Handle up to `limit` due messages; returns how many were claimed."""
+    rows = list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                OutboxMessage.available_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        try:
+            with session.begin_nested():
+                handlers[row.topic](session, row.payload, mailer, now)
+        except Exception as exc:  # a failed delivery is retried, never lost
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.failed_at = now
+            else:
+                row.available_at = now + backoff(row.attempts)
+            log.warning("outbox delivery failed", extra={"id": row.id, "topic": row.topic})
+        else:
+            row.delivered_at = now
+    return len(rows)
