@@ -143,17 +143,20 @@ def invitations_show(
                 _fail(f"No organisation with slug {org!r}.")
             org_id = organisation.id
         names = {o.id: o.slug for o in orgs.list_organisations(session, include_inactive=True)}
-        table = Table("organisation", "email", "role", "expires", "token")
-        for inv in orgs.open_invitations(session, now=now, org_id=org_id, email=email):
-            token = "(mailed)" if settings.is_production else mint_invitation_token(inv)
-            table.add_row(
-                names[inv.organisation_id],
-                inv.email,
-                inv.role.value,
-                f"{inv.expires_at:%Y-%m-%d %H:%M}",
-                token,
+        lines = [
+            "\t".join(
+                (
+                    names[inv.organisation_id],
+                    inv.email,
+                    inv.role.value,
+                    f"expires {inv.expires_at:%Y-%m-%d %H:%M}",
+                    "(mailed)" if settings.is_production else mint_invitation_token(inv),
+                )
             )
-    console.print(table)
+            for inv in orgs.open_invitations(session, now=now, org_id=org_id, email=email)
+        ]
+    # Plain lines, never wrapped: a token is copied whole.
+    typer.echo("\n".join(lines) if lines else "No open invitations.")
     if not settings.is_production:
         console.print("Accept with POST /api/v1/auth/invitations/accept {token, password}.")
 
