@@ -71,6 +71,13 @@ class ClaimMatch:
     provision: str | None  # the precedent provision that matched, e.g. "ACHR:7"
     kind: MatchKind
     basis: str | None = None  # crosswalk basis for equivalents
+    finding: str = "violation"  # the precedent's finding on its claim
+    instrument_id: str | None = None  # the instrument the precedent applied to the claim
+    weight: float = 1.0  # how closely the crosswalk ties the query claim to the right
+
+    @property
+    def strength(self) -> float:
+        return MATCH_STRENGTH[self.kind] * self.weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +105,7 @@ def legal_basis_score(matches: Sequence[ClaimMatch], query_claims: int) -> float
         return 0.0
     best: dict[str, float] = {}
     for m in matches:
-        best[m.query_label] = max(best.get(m.query_label, 0.0), MATCH_STRENGTH[m.kind])
+        best[m.query_label] = max(best.get(m.query_label, 0.0), m.strength)
     return sum(best.values()) / query_claims
 
 

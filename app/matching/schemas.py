@@ -95,10 +95,28 @@ class Reason(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
+class ClaimFinding(BaseModel):
+    """One query claim against the precedent: its finding there, and whether it supports."""
+
+    query_claim: str
+    right_id: str | None
+    right_label: str | None
+    provision: str | None = Field(description="The precedent's provision, e.g. `ECHR-P4:4`.")
+    provision_label: str
+    match: str
+    finding: str = Field(description="The precedent's finding on that claim.")
+    supports: bool = Field(description="False: adverse authority, never support.")
+    transferability: str | None = Field(description="binding, authoritative or persuasive.")
+    rule: str | None
+    source: str | None
+    uncertain: bool
+
+
 class MatchResult(BaseModel):
     precedent: Precedent
     score: float
     breakdown: dict[str, float]
+    claims: list[ClaimFinding] = Field(default_factory=list)
     reasons: list[Reason]
     evidence: list[str] = Field(description="Passages of the precedent close to the facts.")
 
@@ -107,3 +125,8 @@ class MatchResults(BaseModel):
     query: dict[str, Any]
     candidates: int
     results: list[MatchResult]
+    adverse: list[MatchResult] = Field(
+        default_factory=list,
+        description="Decisions of the target's own courts and regional systems against the "
+        "same claims: adverse authority counsel must address.",
+    )

@@ -22,6 +22,7 @@ from sqlalchemy.types import NullType
 from app.auth.principal import Principal
 from app.cases import repository as case_repo
 from app.cases.models import (
+    ADVERSE_FINDINGS,
     FAVOURABLE_FINDINGS,
     NEGATIVE_TREATMENTS,
     POSITIVE_TREATMENTS,
@@ -33,9 +34,11 @@ from app.cases.models import (
     claim_provision,
 )
 from app.errors import FieldError, NotFoundError, ValidationFailed
-from app.matching import engine
-from app.matching.engine import ClaimMatch, MatchKind, Transferability
+from app.matching import engine, explain, transfer
+from app.matching import repository as match_repo
+from app.matching.engine import ClaimMatch, MatchKind
 from app.matching.schemas import (
+    ClaimFinding,
     Draft,
     MatchRequest,
     MatchResult,
@@ -48,15 +51,12 @@ from app.reference import repository as reference_repo
 from app.reference import service as reference
 from app.reference.models import (
     Basis,
-    ComplaintRoute,
     CrosswalkRow,
-    DecisionEffect,
     Forum,
     Jurisdiction,
     JurisdictionKind,
     Provision,
-    Ratification,
-    RatificationStatus,
+    Reservation,
     RightConcept,
     SystemMembership,
 )
@@ -67,7 +67,6 @@ RANK_BATCH = 500
 QUERY_TERMS = 40
 # The facts' most frequent words, among which the query keeps the most telling.
 TERM_POOL = 150
-BINDING = {DecisionEffect.binding_on_parties, DecisionEffect.binding_erga_omnes}
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = frozenset(
     [
@@ -133,8 +132,15 @@ _STOP = frozenset(
 @dataclass
 class QueryClaim:
     label: str
-    rights: set[str] = field(default_factory=set)
+    # The rights the claim engages, each with the crosswalk basis that links it to the
+    # claim's provision (explicit for a claim named by its right).
+    rights: dict[str, Basis] = field(default_factory=dict)
     provisions: set[uuid.UUID] = field(default_factory=set)
+    # Where the claim names a provision: its instrument and path, and whether the reference
+    # data knows it (an unknown one is matched on its known articles and rights only).
+    instrument_id: str | None = None
+    path: str | None = None
+    known: bool = True
 
 
 @dataclass
@@ -156,10 +162,9 @@ def _subject(session: Session, principal: Principal, request: MatchRequest) -> S
             raise NotFoundError("No such case.")
         claims = case_repo.claims_of(session, [case.id])[case.id]
         provisions = case_repo.provisions_of_claims(session, [c.id for c in claims])
-        texts = [c.right_id or "" for c in claims]
         qcs = [
-            _claim_from_parts(session, c.right_id, [p.id for p in provisions[c.id]], label)
-            for c, label in zip(claims, texts, strict=True)
+            _claim_from_parts(session, c.right_id, [p.id for p in provisions[c.id]], c.right_id)
+            for c in claims
         ]
         target = (case.respondent_states or [case.forum_jurisdiction])[0]
         return Subject(f"{case.facts_summary}\n{case.holding}", target, qcs, case.id)
@@ -169,6 +174,8 @@ def _subject(session: Session, principal: Principal, request: MatchRequest) -> S
 
 
 def _draft_subject(session: Session, draft: Draft) -> Subject:
+    """The draft's claims, read without writing: a provision the reference data does not
+    record is matched on the articles it belongs to and their rights only."""
     target = draft.target_jurisdiction.upper()
     state = session.get(Jurisdiction, target)
     if state is None or state.kind is not JurisdictionKind.state:
@@ -182,33 +189,56 @@ def _draft_subject(session: Session, draft: Draft) -> Subject:
             continue
         ref = reference.parse(session, text, field=f"draft.claims.{i}")
         lineage = reference_repo.lineage(session, ref.instrument_id, ref.path)
-        ids = [p.id for p in lineage] or [reference.resolve_provision(session, text).id]
-        claims.append(_claim_from_parts(session, None, ids, text))
+        claim = _claim_from_parts(session, None, [p.id for p in lineage], text)
+        claim.instrument_id, claim.path = ref.instrument_id, ref.path
+        claim.known = any(p.path == ref.path for p in lineage)
+        claims.append(claim)
     return Subject(draft.facts, target, claims)
 
 
+BASIS_ORDER = list(Basis)  # strongest first: explicit, interpretive, ..., national
+
+
 def _claim_from_parts(
-    session: Session, right: str | None, provision_ids: list[uuid.UUID], label: str
+    session: Session, right: str | None, provision_ids: list[uuid.UUID], label: str | None
 ) -> QueryClaim:
-    rights = {right} if right else set()
+    rights: dict[str, Basis] = {right: Basis.explicit} if right else {}
     if provision_ids:
-        rights |= set(
-            session.scalars(
-                select(CrosswalkRow.right_id).where(CrosswalkRow.provision_id.in_(provision_ids))
+        rows = session.execute(
+            select(CrosswalkRow.right_id, CrosswalkRow.basis).where(
+                CrosswalkRow.provision_id.in_(provision_ids)
             )
         )
+        for right_id, basis in rows:
+            if right_id not in rights or BASIS_ORDER.index(basis) < BASIS_ORDER.index(
+                rights[right_id]
+            ):
+                rights[right_id] = basis
     return QueryClaim(label=label or "claim", rights=rights, provisions=set(provision_ids))
 
 
 def find_knock_on_wins(
     session: Session, principal: Principal, request: MatchRequest
 ) -> MatchResults:
+    """Rank the wins elsewhere that the subject can argue, with a legal verdict per matched
+    claim, and list the adverse authority of the target's own systems apart. Never writes."""
+    return _knock_on(session, principal, request)[0]
+
+
+def _knock_on(
+    session: Session, principal: Principal, request: MatchRequest
+) -> tuple[MatchResults, dict[uuid.UUID, LegalCase]]:
     subject = _subject(session, principal, request)
     filters = _case_filters(principal, request, subject)
-    legal = _legal_candidates(session, subject, filters, request.min_finding)
+    legal = _legal_candidates(session, subject, filters)
     tsq = _facts_query(session, subject.facts)
     text_scores = _top_text(session, tsq, filters, request.min_finding) if tsq is not None else {}
-    ids = set(legal) | set(text_scores)
+    # A precedent that decided every claim it shares with the subject against the claimant
+    # offers no support, whatever else it won: it is adverse authority, listed apart.
+    adverse_ids = {i for i, m in legal.items() if m.adverse and not m.support}
+    ids = {i for i, m in legal.items() if m.support} | (set(text_scores) - adverse_ids)
+    if request.min_finding is MinFinding.any_decided:
+        ids |= set(legal)
     # Only the columns scoring needs: candidates run to tens of thousands at scale.
     cases = {
         row.id: row
@@ -221,25 +251,21 @@ def find_knock_on_wins(
                 LegalCase.importance,
                 LegalCase.outcome,
                 LegalCase.implementation_status,
-            ).where(LegalCase.id == any_array(ids))
+                LegalCase.decided_on,
+            ).where(LegalCase.id == any_array(ids | adverse_ids))
         )
     }
     if not request.include_partial:
         ids = {i for i in ids if cases[i].outcome is not Outcome.partial}
-    forums = {
-        f.id: f
-        for f in session.scalars(
-            select(Forum).where(Forum.id.in_({c.forum_id for c in cases.values()}))
-        )
-    }
-    transfer = _transferability(session, subject.target, forums)
+    law = _law(session, subject.target, {c.forum_id for c in cases.values()})
+    verdicts = {i: _verdicts(law, cases[i], legal.get(i)) for i in ids | adverse_ids}
     reception = _reception(session, principal, ids, request.decided_before, cases)
     candidates = [
         engine.Candidate(
             case_id=str(i),
             text_score=text_scores.get(i, 0.0),
-            matches=tuple(legal.get(i, ())),
-            transferability=transfer[cases[i].forum_id][0],
+            matches=tuple(legal[i].support if i in legal else ()),
+            transferability=verdicts[i].overall.transferability,
             importance=cases[i].importance,
             knock_on_citations=reception[i][0],
             negative_treatments=reception[i][1],
@@ -258,27 +284,36 @@ def find_knock_on_wins(
         request.limit,
     )
     chosen = [uuid.UUID(s.candidate.case_id) for s in ranked]
+    adverse = _adverse_authority(law, cases, adverse_ids - ids, legal)
     evidence = _evidence(session, chosen, tsq)
-    precedents = case_repo.cases_by_ids(session, chosen)
+    precedents = case_repo.cases_by_ids(session, chosen + adverse)
     results = [
         _result(
-            s,
-            precedents[uuid.UUID(s.candidate.case_id)],
-            forums,
-            transfer,
+            law,
             subject,
+            precedents[uuid.UUID(s.candidate.case_id)],
+            legal.get(uuid.UUID(s.candidate.case_id), Findings()),
+            verdicts[uuid.UUID(s.candidate.case_id)],
             evidence.get(uuid.UUID(s.candidate.case_id), []),
+            s,
         )
         for s in ranked
     ]
-    return MatchResults(
+    matched = MatchResults(
         query={
             "target_jurisdiction": subject.target,
-            "claims": [{"label": c.label, "rights": sorted(c.rights)} for c in subject.claims],
+            "claims": [
+                {"label": c.label, "rights": sorted(c.rights), "known": c.known}
+                for c in subject.claims
+            ],
         },
         candidates=len(candidates),
         results=results,
+        adverse=[
+            _result(law, subject, precedents[i], legal[i], verdicts[i], [], None) for i in adverse
+        ],
     )
+    return matched, precedents
 
 
 def any_array(ids: Iterable[uuid.UUID]) -> Any:
@@ -304,10 +339,31 @@ def _findings(min_finding: MinFinding) -> Any:
     return literal_column("true")
 
 
+# How firmly the crosswalk ties a claim's provision to a right. A right the text states, or
+# that binding case law reads into it, counts fully; one resting on a treaty body's general
+# comment, soft law or a domestic source does not bind, and counts less.
+BASIS_WEIGHT = {
+    Basis.explicit: 1.0,
+    Basis.interpretive: 1.0,
+    Basis.general_comment: 0.6,
+    Basis.soft_law: 0.5,
+    Basis.national: 0.5,
+}
+
+
+@dataclass
+class Findings:
+    """A precedent's best match per query claim: where it upheld the claim (support), and
+    where it decided against it (adverse), never both for one claim."""
+
+    support: list[ClaimMatch] = field(default_factory=list)
+    adverse: list[ClaimMatch] = field(default_factory=list)
+
+
 def _legal_candidates(
-    session: Session, subject: Subject, filters: list[Any], min_finding: MinFinding
-) -> dict[uuid.UUID, list[ClaimMatch]]:
-    """Upheld claims on the same provision, an equivalent one, the same or a related right."""
+    session: Session, subject: Subject, filters: list[Any]
+) -> dict[uuid.UUID, Findings]:
+    """Decided claims on the same provision, an equivalent one, the same or a related right."""
     rights = set().union(*(c.rights for c in subject.claims)) if subject.claims else set()
     provisions = set().union(*(c.provisions for c in subject.claims)) if subject.claims else set()
     if not rights and not provisions:
@@ -329,13 +385,22 @@ def _legal_candidates(
     # Untyped: the driver already returns UUIDs, and tens of thousands of claims at scale
     # would each pay for a per-element conversion.
     claim_provisions = func.array_agg(claim_provision.c.provision_id, type_=NullType())
+    # The claim's first provision ("ECHR:5-1-f"), named where a match is on its right only.
+    first_provision = func.min(Provision.instrument_id + ":" + Provision.path)
     rows = session.execute(
-        select(RightsClaim.case_id, RightsClaim.right_id, claim_provisions)
+        select(
+            RightsClaim.case_id,
+            RightsClaim.right_id,
+            RightsClaim.finding,
+            claim_provisions,
+            first_provision,
+        )
         .join(LegalCase, LegalCase.id == RightsClaim.case_id)
         .outerjoin(claim_provision, claim_provision.c.claim_id == RightsClaim.id)
+        .outerjoin(Provision, Provision.id == claim_provision.c.provision_id)
         .where(
             *filters,
-            _findings(min_finding),
+            RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS | ADVERSE_FINDINGS)),
             or_(
                 RightsClaim.right_id.in_(rights | related),
                 claim_provision.c.provision_id.in_(set(equivalents) | provisions),
@@ -343,19 +408,37 @@ def _legal_candidates(
         )
         .group_by(RightsClaim.id)
     )
-    out: dict[uuid.UUID, list[ClaimMatch]] = defaultdict(list)
+    best: dict[uuid.UUID, dict[tuple[bool, str], ClaimMatch]] = defaultdict(dict)
     # Claims repeat the same right and provisions across thousands of cases: match each
     # combination once.
-    known: dict[tuple[str | None, tuple[uuid.UUID, ...]], list[ClaimMatch]] = {}
-    for case_id, right, prov_ids in rows:
-        key = (right, tuple(sorted(p for p in prov_ids if p is not None)))
+    known: dict[tuple[Any, ...], list[ClaimMatch]] = {}
+    for case_id, right, finding, prov_ids, named in rows:
+        key = (right, finding, named, tuple(sorted(p for p in prov_ids if p is not None)))
         if key not in known:
             known[key] = [
                 m
                 for q in subject.claims
-                if (m := _best_match(q, right, key[1], related, equivalents, keys)) is not None
+                if (
+                    m := _best_match(
+                        q, right, key[3], related, equivalents, keys, finding.value, named
+                    )
+                )
+                is not None
             ]
-        out[case_id].extend(known[key])
+        for m in known[key]:
+            slot = (finding in FAVOURABLE_FINDINGS, m.query_label)
+            held = best[case_id].get(slot)
+            if held is None or m.strength > held.strength:
+                best[case_id][slot] = m
+    out: dict[uuid.UUID, Findings] = {}
+    for case_id, matches in best.items():
+        support = [m for (won, _), m in matches.items() if won]
+        adverse = [m for (won, _), m in matches.items() if not won]
+        # A win on a more remote claim does not outweigh a loss on the claim itself: where
+        # the closest match went against the claimant, that claim finds no support here.
+        lost = {m.query_label: m.strength for m in adverse}
+        support = [m for m in support if m.strength >= lost.get(m.query_label, 0.0)]
+        out[case_id] = Findings(support, adverse)
     return out
 
 
@@ -366,10 +449,34 @@ def _best_match(
     related: set[str],
     equivalents: dict[uuid.UUID, tuple[str, Basis]],
     keys: dict[uuid.UUID, str],
+    finding: str,
+    named: str | None,
 ) -> ClaimMatch | None:
+    """The closest link between a query claim and a precedent's claim; a related right only
+    when nothing closer exists. `named` is the precedent claim's first provision, cited
+    where the link is its right."""
+
+    def match(
+        kind: MatchKind,
+        provision: str | None,
+        shared: str | None,
+        basis: Basis | None,
+        weight: float,
+    ) -> ClaimMatch:
+        return ClaimMatch(
+            q.label,
+            shared,
+            provision,
+            kind,
+            basis.value if basis else None,
+            finding=finding,
+            instrument_id=provision.split(":")[0] if provision else None,
+            weight=weight,
+        )
+
     for p in prov_ids:
         if p in q.provisions:
-            return ClaimMatch(q.label, right, keys.get(p), MatchKind.same_provision)
+            return match(MatchKind.same_provision, keys.get(p), right, None, 1.0)
     for p in prov_ids:
         eq = equivalents.get(p)
         if eq and eq[0] in q.rights:
@@ -378,11 +485,12 @@ def _best_match(
                 if eq[1] is Basis.explicit
                 else MatchKind.equivalent_interpretive
             )
-            return ClaimMatch(q.label, right, keys.get(p), kind, eq[1].value)
+            # The right both provisions protect, not whatever the precedent filed it under.
+            return match(kind, keys.get(p), eq[0], eq[1], BASIS_WEIGHT[q.rights[eq[0]]])
     if right and right in q.rights:
-        return ClaimMatch(q.label, right, None, MatchKind.same_right)
+        return match(MatchKind.same_right, named, right, None, BASIS_WEIGHT[q.rights[right]])
     if right and right in related:
-        return ClaimMatch(q.label, right, None, MatchKind.related_right)
+        return match(MatchKind.related_right, named, right, None, 1.0)
     return None
 
 
@@ -504,58 +612,86 @@ def _with_text(
     return [dataclasses.replace(c, text_score=ranks.get(c.case_id, 0.0)) for c in candidates]
 
 
-def _transferability(
-    session: Session, target: str, forums: dict[str, Forum]
-) -> dict[str, tuple[Transferability, str, bool | None]]:
-    """Per forum: how its decisions reach the target State, why, and whether the target
-    accepts the same complaint mechanism (None where the forum takes no complaints)."""
-    systems = set(
-        session.scalars(
-            select(SystemMembership.system_code).where(SystemMembership.state_code == target)
+@dataclass(frozen=True)
+class Law:
+    """The reference facts the legal rules read for one target State."""
+
+    target: transfer.StateFacts
+    forums: dict[str, transfer.ForumFacts]
+    systems: frozenset[str]
+    instrument_systems: dict[str, str]
+    routes: dict[str, list[str]]
+    reservations: list[Reservation]
+    labels: explain.Labels
+
+
+def _law(session: Session, target: str, forum_ids: set[str]) -> Law:
+    return Law(
+        target=match_repo.state_facts(session, target),
+        forums=match_repo.forum_facts(
+            session.scalars(select(Forum).where(Forum.id.in_(forum_ids)))
+        ),
+        systems=frozenset(
+            session.scalars(
+                select(SystemMembership.system_code).where(SystemMembership.state_code == target)
+            )
+        ),
+        instrument_systems=match_repo.instrument_systems(session),
+        routes=match_repo.complaint_routes(session),
+        reservations=match_repo.reservations_of(session, target),
+        labels=match_repo.labels(session),
+    )
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    per_match: dict[str, transfer.Verdict]  # query label -> verdict on its supporting match
+    overall: transfer.Verdict  # the strongest, which scoring uses
+
+
+def _verdicts(law: Law, case: Any, findings: Findings | None) -> Verdicts:
+    forum = law.forums[case.forum_id]
+
+    def of(instrument_id: str | None) -> transfer.Verdict:
+        instrument_id = instrument_id or (forum.instruments[0] if forum.instruments else None)
+        return transfer.verdict(
+            forum,
+            instrument_id,
+            law.instrument_systems.get(instrument_id or ""),
+            target=law.target,
+            respondents=case.respondent_states,
+            advisory=case.outcome is Outcome.advisory,
+            decided_on=case.decided_on,
+        )
+
+    per_match = {m.query_label: of(m.instrument_id) for m in (findings.support if findings else [])}
+    overall = transfer.strongest(list(per_match.values())) or of(None)
+    return Verdicts(per_match, overall)
+
+
+ADVERSE_LIMIT = 5
+
+
+def _adverse_authority(
+    law: Law, cases: dict[uuid.UUID, Any], ids: set[uuid.UUID], legal: dict[uuid.UUID, Findings]
+) -> list[uuid.UUID]:
+    """Decisions of the target's own courts and regional systems that went against the same
+    claims: counsel must address them, so they are listed apart, never as support."""
+    own = [
+        i
+        for i in ids
+        if (forum := law.forums[cases[i].forum_id]).jurisdiction == law.target.code
+        or forum.jurisdiction in law.systems
+    ]
+    own.sort(
+        key=lambda i: (
+            -len(legal[i].adverse),
+            cases[i].importance or 9,
+            -(cases[i].decided_on.toordinal() if cases[i].decided_on else 0),
+            str(i),
         )
     )
-    accepted = set(
-        session.scalars(
-            select(Ratification.instrument_id).where(
-                Ratification.state_code == target,
-                Ratification.status.in_([RatificationStatus.party, RatificationStatus.member]),
-            )
-        )
-    )
-    routes: dict[str, list[str]] = defaultdict(list)
-    for route in session.scalars(select(ComplaintRoute)):
-        routes[route.forum_id].append(route.requires_instrument_id)
-    out: dict[str, tuple[Transferability, str, bool | None]] = {}
-    for forum in forums.values():
-        needs = routes.get(forum.id)
-        complaint = None if not needs else all(n in accepted for n in needs)
-        if (
-            forum.jurisdiction_code in systems
-            and forum.decision_effect in BINDING
-            and complaint is not False
-        ):
-            out[forum.id] = (
-                Transferability.binding,
-                f"{forum.name} binds {target} as a member of "
-                f"{forum.jurisdiction_code} that accepts its jurisdiction",
-                complaint,
-            )
-        elif forum.decision_effect is DecisionEffect.authoritative_interpretation and (
-            set(forum.instruments_applied) & accepted
-        ):
-            treaty = sorted(set(forum.instruments_applied) & accepted)[0]
-            out[forum.id] = (
-                Transferability.authoritative,
-                f"{forum.name} authoritatively interprets {treaty}, which {target} has ratified",
-                complaint,
-            )
-        else:
-            out[forum.id] = (
-                Transferability.persuasive,
-                f"{forum.name} does not bind {target}; its reasoning is persuasive authority there",
-                complaint,
-            )
-    return out
+    return own[:ADVERSE_LIMIT]
 
 
 def _reception(
@@ -621,59 +757,119 @@ def _evidence(session: Session, ids: list[uuid.UUID], tsq: Any) -> dict[uuid.UUI
 
 
 def _result(
-    s: engine.Scored,
-    case: LegalCase,
-    forums: dict[str, Forum],
-    transfer: dict[str, tuple[Transferability, str, bool | None]],
+    law: Law,
     subject: Subject,
+    case: LegalCase,
+    findings: Findings,
+    verdicts: Verdicts,
     evidence: list[str],
+    scored: engine.Scored | None,
 ) -> MatchResult:
-    forum = forums[case.forum_id]
-    kind, why, complaint = transfer[case.forum_id]
-    reasons = [_claim_reason(m, forum) for m in s.candidate.matches]
-    reasons.append(
-        Reason(
-            kind="transferability",
-            sentence=f"{why[0].upper()}{why[1:]}.",
-            detail={"transferability": kind.value, "decision_effect": forum.decision_effect.value},
+    """The precedent with one sentence per basis: each matched claim and its finding, how
+    the decision reaches the target State and why, the route to the forum, and cautions."""
+    forum = law.forums[case.forum_id]
+    labels, target = law.labels, law.target
+    state = labels.state(target.code)
+    reasons: list[Reason] = []
+    claims: list[ClaimFinding] = []
+    order = [c.label for c in subject.claims]
+    for m in sorted(findings.support + findings.adverse, key=lambda m: order.index(m.query_label)):
+        v = verdicts.per_match.get(m.query_label)
+        path = m.provision.split(":", 1)[1] if m.provision else None
+        provision = labels.provision(m.instrument_id, path)
+        supports = m in findings.support
+        sentence = explain.claim_sentence(
+            query=_query_label(labels, subject, m.query_label),
+            forum=forum.name,
+            finding=m.finding,
+            provision=provision,
+            kind=m.kind,
+            right=labels.right(m.right_id),
         )
-    )
-    if complaint is not None:
+        reasons.append(
+            Reason(
+                kind="matching_claim" if supports else "caution",
+                sentence=sentence,
+                detail={
+                    "query_claim": m.query_label,
+                    "right_id": m.right_id,
+                    "provision": m.provision,
+                    "match": m.kind.value,
+                    "basis": m.basis,
+                    "finding": m.finding,
+                    "supports": supports,
+                },
+            )
+        )
+        claims.append(
+            ClaimFinding(
+                query_claim=m.query_label,
+                right_id=m.right_id,
+                right_label=labels.right(m.right_id) if m.right_id else None,
+                provision=m.provision,
+                provision_label=provision or labels.right(m.right_id),
+                match=m.kind.value,
+                finding=m.finding,
+                supports=supports,
+                transferability=v.transferability.value if v else None,
+                rule=v.rule.value if v else None,
+                source=v.source if v else None,
+                uncertain=v.uncertain if v else False,
+            )
+        )
+    shown = list(dict.fromkeys(verdicts.per_match.values())) or [verdicts.overall]
+    for v in shown:
+        reasons.append(
+            Reason(
+                kind="transferability",
+                sentence=explain.verdict_sentence(
+                    v, forum=forum.name, state=state, instrument=labels.instrument(v.instrument_id)
+                ),
+                detail={
+                    "transferability": v.transferability.value,
+                    "rule": v.rule.value,
+                    "instrument_id": v.instrument_id,
+                    "source": v.source,
+                    "uncertain": v.uncertain,
+                    "decision_effect": forum.effect.value,
+                },
+            )
+        )
+    route = transfer.access(forum.id, law.routes.get(forum.id, []), target)
+    if route is not None:
         reasons.append(
             Reason(
                 kind="complaint_mechanism",
-                sentence=(
-                    f"{subject.target} accepts complaints to {forum.name}."
-                    if complaint
-                    else f"{subject.target} does not accept complaints to {forum.name}."
+                sentence=explain.access_sentence(
+                    route, forum=forum.name, state=state, requires=labels.instrument(route.requires)
                 ),
-                detail={"accepted": complaint},
+                detail={"access": route.access.value, "requires": route.requires},
             )
         )
-    c = s.candidate
-    if c.knock_on_citations:
+    reasons += _reservation_cautions(law, subject, findings)
+    c = scored.candidate if scored else None
+    if c and c.knock_on_citations:
         reasons.append(
             Reason(
                 kind="reception",
                 detail={"knock_on_citations": c.knock_on_citations},
-                sentence=f"Followed or applied {c.knock_on_citations} time(s) "
-                "in other jurisdictions.",
+                sentence=explain.reception_sentence(c.knock_on_citations),
             )
         )
-    if c.negative_treatments or c.not_implemented:
-        parts = []
-        if c.negative_treatments:
-            parts.append(f"distinguished or questioned {c.negative_treatments} time(s)")
-        if c.not_implemented:
-            parts.append("not implemented by the respondent State")
+    if c and c.negative_treatments:
         reasons.append(
             Reason(
                 kind="caution",
-                sentence="Caution: " + " and ".join(parts) + ".",
-                detail={
-                    "negative_treatments": c.negative_treatments,
-                    "not_implemented": c.not_implemented,
-                },
+                sentence=explain.negative_sentence(c.negative_treatments),
+                detail={"negative_treatments": c.negative_treatments},
+            )
+        )
+    if c and c.not_implemented:
+        reasons.append(
+            Reason(
+                kind="caution",
+                sentence=explain.NOT_IMPLEMENTED,
+                detail={"not_implemented": True},
             )
         )
     if evidence:
@@ -696,34 +892,51 @@ def _result(
             decided_on=case.decided_on,
             outcome=case.outcome.value,
         ),
-        score=s.score,
-        breakdown=s.breakdown,
+        score=scored.score if scored else 0.0,
+        breakdown=scored.breakdown if scored else {},
+        claims=claims,
         reasons=reasons,
         evidence=evidence,
     )
 
 
-def _claim_reason(m: ClaimMatch, forum: Forum) -> Reason:
-    how = {
-        MatchKind.same_provision: f"on the same provision ({m.provision})",
-        MatchKind.equivalent_explicit: f"under {m.provision}, an equivalent provision that states "
-        "the right expressly",
-        MatchKind.equivalent_interpretive: f"under {m.provision}, an equivalent provision as "
-        "interpreted by courts and treaty bodies",
-        MatchKind.same_right: f"on the same right ({m.right_id})",
-        MatchKind.related_right: f"on a related right ({m.right_id})",
-    }[m.kind]
-    return Reason(
-        kind="matching_claim",
-        sentence=f"{forum.name} upheld a claim matching “{m.query_label}” {how}.",
-        detail={
-            "query_claim": m.query_label,
-            "right_id": m.right_id,
-            "provision": m.provision,
-            "match": m.kind.value,
-            "basis": m.basis,
-        },
-    )
+def _query_label(labels: explain.Labels, subject: Subject, label: str) -> str:
+    """A right-id claim reads as the right's name; a provision as the litigator typed it."""
+    return labels.rights.get(label, label)
+
+
+def _reservation_cautions(law: Law, subject: Subject, findings: Findings) -> list[Reason]:
+    """The target's reservations on a provision the precedent or the draft relies on."""
+    relied = {
+        tuple(m.provision.split(":", 1)) for m in findings.support + findings.adverse if m.provision
+    } | {(c.instrument_id, c.path) for c in subject.claims if c.instrument_id and c.path}
+    out = []
+    for r in law.reservations:
+        if any(
+            instrument == r.instrument_id
+            and (not r.path or path == r.path or path.startswith(r.path + "-"))
+            for instrument, path in relied
+        ):
+            out.append(
+                Reason(
+                    kind="caution",
+                    sentence=explain.reservation_sentence(
+                        state=law.labels.state(r.state_code),
+                        kind=r.kind,
+                        provision=law.labels.provision(r.instrument_id, r.path)
+                        or law.labels.instrument(r.instrument_id),
+                        summary=r.summary,
+                        source=r.source,
+                        uncertain=r.uncertain,
+                    ),
+                    detail={
+                        "reservation": f"{r.instrument_id}:{r.path}",
+                        "kind": r.kind,
+                        "uncertain": r.uncertain,
+                    },
+                )
+            )
+    return out
 
 
 @dataclass(frozen=True)
@@ -742,8 +955,7 @@ def knock_on_for_case(
     session: Session, principal: Principal, case_id: uuid.UUID, limit: int = 5
 ) -> list[PleadingPrecedent]:
     """The top matches for a case, shaped for a pleading's comparative section."""
-    results = find_knock_on_wins(session, principal, MatchRequest(case_id=case_id, limit=limit))
-    cases = case_repo.cases_by_ids(session, [r.precedent.id for r in results.results])
+    results, cases = _knock_on(session, principal, MatchRequest(case_id=case_id, limit=limit))
     return [
         PleadingPrecedent(
             case_id=r.precedent.id,
@@ -753,15 +965,9 @@ def knock_on_for_case(
             decided_on=r.precedent.decided_on,
             held=(cases[r.precedent.id].holding or cases[r.precedent.id].facts_summary)[:600],
             why=" ".join(
-                x.sentence for x in r.reasons if x.kind in ("transferability", "matching_claim")
+                x.sentence for x in r.reasons if x.kind in ("matching_claim", "transferability")
             ),
-            rights=sorted(
-                {
-                    x.detail["right_id"]
-                    for x in r.reasons
-                    if x.kind == "matching_claim" and x.detail.get("right_id")
-                }
-            ),
+            rights=sorted({c.right_id for c in r.claims if c.supports and c.right_id}),
         )
         for r in results.results
     ]

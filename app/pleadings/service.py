@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import html
-import importlib
 import re
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -35,6 +33,8 @@ from app.errors import (
     PayloadTooLarge,
     ValidationFailed,
 )
+from app.matching.service import PleadingPrecedent as Precedent
+from app.matching.service import knock_on_for_case
 from app.orgs.models import Role, Visibility
 from app.pleadings import attachments as files
 from app.pleadings import policy
@@ -1061,52 +1061,12 @@ def record_use(
 # ---------------------------------------------------------------- rendering
 
 
-@dataclass(frozen=True)
-class Precedent:
-    """A decision to compare with: a knock-on match, or one of the pleading's authorities."""
-
-    case_id: uuid.UUID
-    title: str
-    citation: str | None
-    forum_name: str
-    decided_on: date | None
-    held: str
-    why: str
-    rights: list[str]
-
-
 def _precedents(
     session: Session, principal: Principal, case: LegalCase, version: PleadingVersion
 ) -> list[Precedent]:
-    """The case's top knock-on matches; the version's own authorities while the matcher is
-    not installed."""
-    knock_on_for_case = _matcher()
-    if knock_on_for_case is None:
-        return _authorities(session, principal, version, exclude=case.id)
+    """The case's top knock-on matches; the version's own authorities where it has none."""
     matches = knock_on_for_case(session, principal, case.id, limit=PRECEDENT_LIMIT)
-    return [
-        Precedent(
-            case_id=m.case_id,
-            title=str(m.title),
-            citation=m.citation,
-            forum_name=str(m.forum_name),
-            decided_on=m.decided_on,
-            held=str(m.held),
-            why=str(m.why),
-            rights=[str(r) for r in m.rights],
-        )
-        for m in matches
-    ]
-
-
-def _matcher() -> Callable[..., Any] | None:
-    """`app.matching.service.knock_on_for_case`, or None while the matcher is not installed."""
-    try:
-        matching = importlib.import_module("app.matching.service")
-        found: Callable[..., Any] = matching.knock_on_for_case
-    except (ImportError, AttributeError):
-        return None
-    return found
+    return matches or _authorities(session, principal, version, exclude=case.id)
 
 
 def _authorities(

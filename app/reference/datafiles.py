@@ -89,6 +89,7 @@ class ReferenceFiles:
     vocab: dict[str, Any]
     state_parties: list[dict[str, str]]
     withdrawals: list[dict[str, str]]
+    reservations: list[dict[str, Any]]
 
 
 def read_all(data_dir: Path = DATA_DIR) -> ReferenceFiles:
@@ -102,4 +103,5 @@ def read_all(data_dir: Path = DATA_DIR) -> ReferenceFiles:
         vocab=load_yaml("vocab.yaml", data_dir),
         state_parties=list(read_csv("ratifications/state_parties.csv", data_dir)),
         withdrawals=list(read_csv("ratifications/withdrawals.csv", data_dir)),
+        reservations=load_yaml("reservations.yaml", data_dir)["reservations"],
     )

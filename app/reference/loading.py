@@ -25,6 +25,7 @@ from app.reference.models import (
     MonitoringBody,
     Provision,
     Ratification,
+    Reservation,
     RightConcept,
     SystemMembership,
     Withdrawal,
@@ -173,6 +174,23 @@ def load_reference_data(
         ],
         ["state_code", "instrument_id"],
     )
+    t["reservation"] = sync(
+        session,
+        Reservation,
+        [
+            {
+                "state_code": r["state"],
+                "instrument_id": r["instrument"],
+                "path": provision_path(r["article"])[0] if r["article"] else "",
+                "kind": r["kind"],
+                "summary": r["summary"],
+                "source": r["source"],
+                "uncertain": bool(r["uncertain"]),
+            }
+            for r in files.reservations
+        ],
+        ["state_code", "instrument_id", "path"],
+    )
     t["system_membership"] = sync(
         session, SystemMembership, _memberships(files), ["state_code", "system_code"]
     )
@@ -214,6 +232,7 @@ def load_reference_data(
         "forums": len(files.forums),
         "ratifications": len(files.state_parties),
         "withdrawals": len(files.withdrawals),
+        "reservations": len(files.reservations),
     }
     return report
 

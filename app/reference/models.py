@@ -236,6 +236,22 @@ class Withdrawal(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class Reservation(Base):
+    """A reservation, interpretive declaration or optional limitation a State attached to
+    its ratification; `path` is the reserved provision's canonical path ("" for the whole
+    instrument)."""
+
+    __tablename__ = "reservation"
+
+    state_code: Mapped[str] = mapped_column(ForeignKey("jurisdiction.code"), primary_key=True)
+    instrument_id: Mapped[str] = mapped_column(ForeignKey("instrument.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(120), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200))
+    uncertain: Mapped[bool] = mapped_column(default=True)
+
+
 class CitationFormat(Base):
     __tablename__ = "citation_format"
 

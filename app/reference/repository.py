@@ -20,6 +20,7 @@ from app.reference.models import (
     MonitoringBody,
     Provision,
     Ratification,
+    Reservation,
     RightConcept,
     SystemMembership,
     Withdrawal,
@@ -178,6 +179,16 @@ def complaint_routes(session: Session) -> list[tuple[ComplaintRoute, Forum]]:
         .order_by(ComplaintRoute.forum_id)
     )
     return [(r, f) for r, f in rows]
+
+
+def reservations_of(session: Session, state: str) -> list[Reservation]:
+    return list(
+        session.scalars(
+            select(Reservation)
+            .where(Reservation.state_code == state)
+            .order_by(Reservation.instrument_id, Reservation.path)
+        )
+    )
 
 
 def withdrawals_of(session: Session, state: str) -> list[Withdrawal]:

@@ -285,7 +285,10 @@ class Obligation(BaseModel):
     instrument_name: str
     type: InstrumentType
     system: str
-    binding: bool
+    binding: bool = Field(
+        description="Whether the instrument binds the State: a binding text it ratified or is "
+        "bound to through membership; never one it only signed."
+    )
     status: RatificationStatus | None
     year: int | None
     through: str = Field(description="`ratification`, or `membership:<system>`.")
@@ -308,12 +311,25 @@ class WithdrawalRead(BaseModel):
     note: str | None
 
 
+class ReservationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    instrument_id: str
+    path: str = Field(description="The reserved provision's path; empty: the whole instrument.")
+    kind: str = Field(
+        description="reservation, interpretive_declaration or geographical_limitation"
+    )
+    summary: str
+    source: str
+    uncertain: bool
+
+
 class ObligationsRead(BaseModel):
     jurisdiction: JurisdictionRead
     systems: list[MembershipRead]
     obligations: list[Obligation]
     complaint_mechanisms: list[ComplaintMechanism]
     withdrawals: list[WithdrawalRead]
+    reservations: list[ReservationRead] = Field(default_factory=list)
 
 
 class RatificationPut(Strict):

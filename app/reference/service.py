@@ -64,6 +64,7 @@ from app.reference.schemas import (
     ProvisionRead,
     RatificationPut,
     RatificationRead,
+    ReservationRead,
     RightCreate,
     RightDetail,
     RightPatch,
@@ -649,7 +650,8 @@ def obligations(session: Session, code: str) -> ObligationsRead:
             instrument_name=i.name,
             type=i.type,
             system=i.system,
-            binding=i.binding,
+            # A signature binds to nothing but the object and purpose (VCLT art. 18).
+            binding=i.binding and r.status in IN_FORCE,
             status=r.status,
             year=r.year,
             through="ratification",
@@ -704,6 +706,9 @@ def obligations(session: Session, code: str) -> ObligationsRead:
                 note=w.note,
             )
             for w in repo.withdrawals_of(session, code)
+        ],
+        reservations=[
+            ReservationRead.model_validate(r) for r in repo.reservations_of(session, code)
         ],
     )
 

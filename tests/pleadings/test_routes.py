@@ -647,8 +647,8 @@ class Precedents:
 
 @pytest.fixture
 def no_matcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Render with the fallback precedents (the pleading's own authorities), matcher or not."""
-    monkeypatch.setattr(service, "_matcher", lambda: None)
+    """Render with the fallback precedents (the pleading's own authorities): no matches."""
+    monkeypatch.setattr(service, "knock_on_for_case", lambda *_, **__: [])
 
 
 RENDER_BODY = (
@@ -842,7 +842,7 @@ class TestRender:
             assert "Amina" not in r.text and "- A.B. (applicant)" in r.text
             assert r.headers["comity-protected-data"] == "omitted"
 
-    def test_matcher_results_are_the_precedents_when_it_exists(
+    def test_matcher_results_are_the_precedents_when_there_are_any(
         self,
         client: TestClient,
         world: RenderWorld,
@@ -877,7 +877,7 @@ class TestRender:
                 )
             ]
 
-        monkeypatch.setattr(service, "_matcher", lambda: knock_on_for_case)
+        monkeypatch.setattr(service, "knock_on_for_case", knock_on_for_case)
 
         r = client.post(
             f"{P}/{world.pleading.id}/render",

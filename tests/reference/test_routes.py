@@ -249,3 +249,21 @@ class TestCuration:
 
         assert r.status_code == 201 and r.json()["curated"] is False
         assert_problem(regional, 403, "forbidden")
+
+
+class TestSignatureIsNotRatification:
+    def test_instruments_the_us_only_signed_do_not_bind_it(self, client: TestClient) -> None:
+        r = client.get(f"{API}/jurisdictions/US/obligations")
+
+        by_id = {o["instrument_id"]: o for o in r.json()["obligations"]}
+        # state_parties.csv: ACHR,US,signatory,1977 and CRC,US,signatory; ICCPR,US,party,1992
+        assert (by_id["ACHR"]["status"], by_id["ACHR"]["binding"]) == ("signatory", False)
+        assert (by_id["CRC"]["status"], by_id["CRC"]["binding"]) == ("signatory", False)
+        assert (by_id["ICCPR"]["status"], by_id["ICCPR"]["binding"]) == ("party", True)
+
+    def test_reservations_are_listed_and_marked_unverified(self, client: TestClient) -> None:
+        r = client.get(f"{API}/jurisdictions/MY/obligations")
+
+        reserved = {(x["instrument_id"], x["path"]) for x in r.json()["reservations"]}
+        assert ("CRC", "37") in reserved  # reservations.yaml: MY, CRC, art. 37
+        assert all(x["uncertain"] for x in r.json()["reservations"])
