@@ -63,7 +63,8 @@ VERDICTS = {
     ),
     Rule.conventionality_control: Template(
         "The judgment binds only its respondent State; the authorities of $state, a party to "
-        "$instrument, must follow the Court's interpretation of it ($source)."
+        "$instrument, must follow the Court's interpretation of it in their conventionality "
+        "control ($source)."
     ),
     Rule.court_interpretation: Template(
         "The judgment binds only its respondent State; for $state, a party to $instrument, it "
@@ -71,7 +72,8 @@ VERDICTS = {
     ),
     Rule.advisory_opinion: Template(
         "An advisory opinion binds no State; for $state, a party to $instrument, it is an "
-        "authoritative interpretation of that treaty ($source)."
+        "authoritative interpretation of that treaty, which its authorities take into account "
+        "($source)."
     ),
     Rule.treaty_body: Template(
         "The views of $forum are not legally binding; for $state, a party to $instrument, "
@@ -91,15 +93,16 @@ VERDICTS = {
         "which may have regard to it ($source)."
     ),
     Rule.recommendation: Template(
-        "The findings of $forum are recommendations; $state, a party to $instrument, must "
-        "weigh them in good faith ($source)."
+        "The findings of $forum are recommendations, not judgments; $state, a party to "
+        "$instrument, must make every effort in good faith to follow them ($source)."
     ),
     Rule.withdrawn: Template(
         "$state has left $instrument ($source): the decision is persuasive only there."
     ),
     Rule.signatory_only: Template(
         "$state signed $instrument but has not ratified it, so the decision is persuasive only "
-        "there: a signatory owes only $source."
+        "there: a signatory owes only the duty not to defeat the treaty's object and purpose "
+        "($source)."
     ),
     Rule.not_party: Template(
         "$state is not a party to $instrument: the decision is persuasive only there ($source)."
@@ -230,6 +233,11 @@ def the(name: str) -> str:
     return name if name.startswith("The ") else f"the {name}"
 
 
+def the_instrument(label: str) -> str:
+    """The instrument as a sentence names it: the ECHR, but Protocol No. 4 to the ECHR."""
+    return label if label.startswith(("Protocol No.", "the ")) else f"the {label}"
+
+
 def capitalised(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
@@ -239,13 +247,15 @@ ADVERSE_FINDINGS = frozenset({"no_violation", "rejected", "unfavourable", "inadm
 
 def verdict_sentence(v: Verdict, *, forum: str, state: str, instrument: str) -> str:
     sentence = VERDICTS[v.rule].substitute(
-        forum=the(forum), state=state, instrument=instrument, source=v.source
+        forum=the(forum), state=state, instrument=the_instrument(instrument), source=v.source
     )
     return capitalised(sentence) + (UNVERIFIED if v.uncertain else "")
 
 
 def access_sentence(route: AccessRoute, *, forum: str, state: str, requires: str) -> str:
-    sentence = ACCESS[route.access].substitute(forum=the(forum), state=state, requires=requires)
+    sentence = ACCESS[route.access].substitute(
+        forum=the(forum), state=state, requires=the_instrument(requires)
+    )
     return capitalised(sentence) + (UNVERIFIED if route.uncertain else "")
 
 

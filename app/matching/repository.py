@@ -93,8 +93,8 @@ def labels(session: Session) -> Labels:
 
 
 def instrument_label(short_code: str, name: str, kind: InstrumentType) -> str:
-    """The short code ("ECHR"), but a protocol's name ("Protocol No. 4 to the ECHR"), since
-    its bare code ("P4") means nothing in a sentence."""
-    if kind is InstrumentType.protocol:
+    """The short code ("ECHR"), but the name of a protocol or optional-clause declaration
+    ("Protocol No. 4 to the ECHR"), whose bare code ("P4") means nothing in a sentence."""
+    if kind in (InstrumentType.protocol, InstrumentType.optional_clause):
         return name.split(" (")[0]
     return short_code

@@ -234,9 +234,10 @@ def _knock_on(
     tsq = _facts_query(session, subject.facts)
     text_scores = _top_text(session, tsq, filters, request.min_finding) if tsq is not None else {}
     # A precedent that decided every claim it shares with the subject against the claimant
-    # offers no support, whatever else it won: it is adverse authority, listed apart.
+    # offers no support on them: it ranks on its facts alone, its claims shown as adverse, and
+    # where it comes from the target's own systems it is also listed apart.
     adverse_ids = {i for i, m in legal.items() if m.adverse and not m.support}
-    ids = {i for i, m in legal.items() if m.support} | (set(text_scores) - adverse_ids)
+    ids = {i for i, m in legal.items() if m.support} | set(text_scores)
     if request.min_finding is MinFinding.any_decided:
         ids |= set(legal)
     # Only the columns scoring needs: candidates run to tens of thousands at scale.
@@ -284,7 +285,7 @@ def _knock_on(
         request.limit,
     )
     chosen = [uuid.UUID(s.candidate.case_id) for s in ranked]
-    adverse = _adverse_authority(law, cases, adverse_ids - ids, legal)
+    adverse = _adverse_authority(law, cases, adverse_ids, legal)
     evidence = _evidence(session, chosen, tsq)
     precedents = case_repo.cases_by_ids(session, chosen + adverse)
     results = [

@@ -101,27 +101,25 @@ INTER_PARTES_SOURCES = {
     "ICJ": "ICJ Statute art. 59",
 }
 ADVISORY_SOURCES = {
-    "IACTHR": "ACHR art. 64; advisory opinions feed conventionality control (OC-21/14, § 31)",
-    "ICJ": "ICJ Statute art. 65; advisory opinions have no binding force",
+    "IACTHR": "ACHR art. 64; IACtHR, OC-21/14, § 31",
+    "ICJ": "ICJ Statute art. 65",
     "AFCHPR": "African Court Protocol art. 4",
 }
 INTERPRETATION_SOURCES = {
     "ECTHR": (
         Rule.res_interpretata,
-        "ECHR art. 32(1) (the Court's interpretation of the Convention); Interlaken "
-        "Declaration (2010), Action Plan § 4(c)",
+        "ECHR art. 32(1); Interlaken Declaration (2010), Action Plan § 4(c)",
     ),
     "IACTHR": (
         Rule.conventionality_control,
-        "conventionality control (IACtHR, Almonacid Arellano et al. v. Chile, 2006, § 124)",
+        "IACtHR, Almonacid Arellano et al. v. Chile, 2006, § 124",
     ),
 }
 TREATY_BODY_SOURCES = {
     "HRCTTEE": "Human Rights Committee, General Comment No. 33 (2008), §§ 11-15",
 }
 RECOMMENDATION_SOURCES = {
-    "IACHR": "the good-faith duty to make every effort to comply (IACtHR, Loayza Tamayo v. "
-    "Peru, 1997, § 80)",
+    "IACHR": "IACtHR, Loayza Tamayo v. Peru, 1997, § 80",
 }
 
 
@@ -189,11 +187,11 @@ def _rule(
         return (
             persuasive,
             Rule.signatory_only,
-            "VCLT art. 18 (a signatory must not defeat the treaty's object and purpose)",
+            "VCLT art. 18",
             None,
         )
     if tie.withdrawn_on is not None:
-        return persuasive, Rule.withdrawn, "its denunciation of the instrument", None
+        return persuasive, Rule.withdrawn, "its denunciation or withdrawal", None
     if advisory:
         source = ADVISORY_SOURCES.get(forum.id, "the body's advisory jurisdiction")
         return authoritative, Rule.advisory_opinion, source, None
@@ -202,13 +200,14 @@ def _rule(
             source = INTER_PARTES_SOURCES.get(forum.id, "the court's constitutive treaty")
             return binding, Rule.inter_partes, source, None
         rule, source = INTERPRETATION_SOURCES.get(
-            forum.id, (Rule.court_interpretation, "the court's jurisdiction to interpret it")
+            forum.id,
+            (Rule.court_interpretation, "the court's jurisdiction to interpret the treaty"),
         )
         return authoritative, rule, source, None
     if forum.effect is DecisionEffect.authoritative_interpretation:
-        source = TREATY_BODY_SOURCES.get(forum.id, "good-faith performance (VCLT art. 26)")
+        source = TREATY_BODY_SOURCES.get(forum.id, "VCLT art. 26")
         return authoritative, Rule.treaty_body, source, None
-    source = RECOMMENDATION_SOURCES.get(forum.id, "good-faith performance (VCLT art. 26)")
+    source = RECOMMENDATION_SOURCES.get(forum.id, "VCLT art. 26")
     return persuasive, Rule.recommendation, source, None
 
 
