@@ -57,9 +57,10 @@ from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.errors import ConflictError, FieldError, NotFoundError, PermissionDenied, ValidationFailed
 from app.orgs.models import Role, Visibility
 from app.orgs.visibility import member_view
+from app.reference import lookup
 from app.reference import repository as reference_repo
 from app.reference import service as reference
-from app.reference.models import Forum, RightConcept
+from app.reference.models import Forum
 
 CASE_FIELDS = (
     "title",
@@ -214,28 +215,6 @@ def _forum(session: Session, forum_id: str, field: str = "forum_id") -> Forum:
     return forum
 
 
-def _check_states(session: Session, codes: list[str]) -> None:
-    from app.reference.models import Jurisdiction, JurisdictionKind
-
-    known = set(
-        session.scalars(
-            select(Jurisdiction.code).where(
-                Jurisdiction.code.in_(codes), Jurisdiction.kind == JurisdictionKind.state
-            )
-        )
-    )
-    missing = [c for c in codes if c not in known]
-    if missing:
-        raise ValidationFailed(
-            f"Unknown States: {', '.join(missing)}.",
-            errors=[
-                FieldError(
-                    loc=["body", "respondent_states"], msg="unknown State", type="unknown_state"
-                )
-            ],
-        )
-
-
 def file_case(
     session: Session,
     principal: Principal,
@@ -274,7 +253,7 @@ def create_case_record(
 ) -> LegalCase:
     """Validate and write a case with its identifiers and claims (also used by imports)."""
     forum = _forum(session, body.forum_id)
-    _check_states(session, body.respondent_states)
+    lookup.require_states(session, body.respondent_states, ["body", "respondent_states"])
     fields = body.model_dump(exclude={"owner_org_id", "identifiers", "claims", "visibility"})
     case = LegalCase(
         **fields | {"outcome": body.outcome or derive_outcome(c.finding for c in body.claims)},
@@ -330,13 +309,7 @@ def _replace_identifiers(
 def _add_claim(
     session: Session, case: LegalCase, body: ClaimIn, position: int, field: list[Any]
 ) -> RightsClaim:
-    if session.get(RightConcept, body.right_id) is None:
-        raise ValidationFailed(
-            f"Unknown right concept {body.right_id!r}.",
-            errors=[
-                FieldError(loc=[*field, "right_id"], msg="unknown right", type="unknown_right")
-            ],
-        )
+    lookup.require_rights(session, [body.right_id], [*field, "right_id"], indexed=False)
     provision_ids = [
         reference.resolve_provision(
             session, text, field=".".join(map(str, [*field, "provisions"]))
@@ -394,7 +367,7 @@ def patch_case(
     if "forum_id" in changes:
         case.forum_jurisdiction = _forum(session, changes["forum_id"]).jurisdiction_code
     if changes.get("respondent_states") is not None:
-        _check_states(session, changes["respondent_states"])
+        lookup.require_states(session, changes["respondent_states"], ["body", "respondent_states"])
     if "identifiers" in changes:
         _replace_identifiers(session, case, patch.identifiers or [])
         del changes["identifiers"]
@@ -512,8 +485,8 @@ def patch_claim(
         raise NotFoundError("No such claim.")
     changes = patch.model_dump(exclude_unset=True)
     before = {k: getattr(claim, k, None) for k in changes if k != "provisions"}
-    if "right_id" in changes and session.get(RightConcept, changes["right_id"]) is None:
-        raise ValidationFailed(f"Unknown right concept {changes['right_id']!r}.")
+    if changes.get("right_id") is not None:
+        lookup.require_rights(session, [changes["right_id"]], ["body", "right_id"], indexed=False)
     if "provisions" in changes:
         ids = [
             reference.resolve_provision(session, t, field="provisions").id

@@ -3,39 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
-import html
-import math
-import re
 import uuid
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Uuid, any_, bindparam, func, literal_column, not_, or_, select
-from sqlalchemy import text as sql_text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.types import NullType
 
 from app.auth.principal import Principal
 from app.cases import repository as case_repo
 from app.cases.models import (
-    ADVERSE_FINDINGS,
     FAVOURABLE_FINDINGS,
-    NEGATIVE_TREATMENTS,
-    POSITIVE_TREATMENTS,
-    CaseCitation,
     ImplementationStatus,
     LegalCase,
     Outcome,
-    RightsClaim,
-    claim_provision,
 )
 from app.errors import FieldError, NotFoundError, ValidationFailed
 from app.matching import engine, explain, transfer
-from app.matching import repository as match_repo
+from app.matching import repository as repo
 from app.matching.engine import ClaimMatch, MatchKind
 from app.matching.schemas import (
     ClaimFinding,
@@ -47,15 +35,13 @@ from app.matching.schemas import (
     Precedent,
     Reason,
 )
+from app.reference import lookup
 from app.reference import repository as reference_repo
 from app.reference import service as reference
 from app.reference.models import (
     Basis,
     CrosswalkRow,
     Forum,
-    Jurisdiction,
-    JurisdictionKind,
-    Provision,
     Reservation,
     RightConcept,
     SystemMembership,
@@ -64,69 +50,6 @@ from app.reference.models import (
 TEXT_CANDIDATES = 200
 # Candidates ranked on text per round trip once the top text matches are known.
 RANK_BATCH = 500
-QUERY_TERMS = 40
-# The facts' most frequent words, among which the query keeps the most telling.
-TERM_POOL = 150
-_WORD = re.compile(r"[a-z]{4,}")
-_STOP = frozenset(
-    [
-        "that",
-        "this",
-        "with",
-        "from",
-        "were",
-        "have",
-        "been",
-        "which",
-        "their",
-        "there",
-        "they",
-        "them",
-        "than",
-        "then",
-        "also",
-        "into",
-        "upon",
-        "other",
-        "such",
-        "these",
-        "those",
-        "only",
-        "more",
-        "most",
-        "some",
-        "very",
-        "when",
-        "where",
-        "while",
-        "would",
-        "could",
-        "should",
-        "about",
-        "after",
-        "before",
-        "between",
-        "under",
-        "over",
-        "being",
-        "does",
-        "done",
-        "said",
-        "same",
-        "each",
-        "both",
-        "what",
-        "your",
-        "applicant",
-        "applicants",
-        "court",
-        "government",
-        "article",
-        "case",
-        "state",
-        "states",
-    ]
-)
 
 
 @dataclass
@@ -177,9 +100,9 @@ def _draft_subject(session: Session, draft: Draft) -> Subject:
     """The draft's claims, read without writing: a provision the reference data does not
     record is matched on the articles it belongs to and their rights only."""
     target = draft.target_jurisdiction.upper()
-    state = session.get(Jurisdiction, target)
-    if state is None or state.kind is not JurisdictionKind.state:
-        raise _bad(["body", "draft", "target_jurisdiction"], f"unknown State {target!r}")
+    lookup.require_states(
+        session, [target], ["body", "draft", "target_jurisdiction"], indexed=False
+    )
     if not draft.facts.strip() and not draft.claims:
         raise _bad(["body", "draft"], "nothing to match on: give facts or claims")
     claims = []
@@ -229,10 +152,14 @@ def _knock_on(
     session: Session, principal: Principal, request: MatchRequest
 ) -> tuple[MatchResults, dict[uuid.UUID, LegalCase]]:
     subject = _subject(session, principal, request)
-    filters = _case_filters(principal, request, subject)
+    filters = repo.case_filters(principal, request, subject.target, subject.exclude_case)
     legal = _legal_candidates(session, subject, filters)
-    tsq = _facts_query(session, subject.facts)
-    text_scores = _top_text(session, tsq, filters, request.min_finding) if tsq is not None else {}
+    tsq = repo.facts_query(session, subject.facts)
+    text_scores = (
+        repo.top_text(session, tsq, filters, request.min_finding, TEXT_CANDIDATES)
+        if tsq is not None
+        else {}
+    )
     # A precedent that decided every claim it shares with the subject against the claimant
     # offers no support on them: it ranks on its facts alone, its claims shown as adverse, and
     # where it comes from the target's own systems it is also listed apart.
@@ -240,27 +167,12 @@ def _knock_on(
     ids = {i for i, m in legal.items() if m.support} | set(text_scores)
     if request.min_finding is MinFinding.any_decided:
         ids |= set(legal)
-    # Only the columns scoring needs: candidates run to tens of thousands at scale.
-    cases = {
-        row.id: row
-        for row in session.execute(
-            select(
-                LegalCase.id,
-                LegalCase.forum_id,
-                LegalCase.forum_jurisdiction,
-                LegalCase.respondent_states,
-                LegalCase.importance,
-                LegalCase.outcome,
-                LegalCase.implementation_status,
-                LegalCase.decided_on,
-            ).where(LegalCase.id == any_array(ids | adverse_ids))
-        )
-    }
+    cases = repo.scoring_rows(session, ids | adverse_ids)
     if not request.include_partial:
         ids = {i for i in ids if cases[i].outcome is not Outcome.partial}
     law = _law(session, subject.target, {c.forum_id for c in cases.values()})
     verdicts = {i: _verdicts(law, cases[i], legal.get(i)) for i in ids | adverse_ids}
-    reception = _reception(session, principal, ids, request.decided_before, cases)
+    reception = repo.reception(session, principal, ids, request.decided_before, cases)
     candidates = [
         engine.Candidate(
             case_id=str(i),
@@ -286,7 +198,7 @@ def _knock_on(
     )
     chosen = [uuid.UUID(s.candidate.case_id) for s in ranked]
     adverse = _adverse_authority(law, cases, adverse_ids, legal)
-    evidence = _evidence(session, chosen, tsq)
+    evidence = repo.evidence(session, chosen, tsq)
     precedents = case_repo.cases_by_ids(session, chosen + adverse)
     results = [
         _result(
@@ -315,29 +227,6 @@ def _knock_on(
         ],
     )
     return matched, precedents
-
-
-def any_array(ids: Iterable[uuid.UUID]) -> Any:
-    """`= ANY(array)`: one parameter however many ids, where IN would bind one each."""
-    return any_(bindparam("ids", list(ids), type_=ARRAY(Uuid), unique=True))
-
-
-def _case_filters(principal: Principal, request: MatchRequest, subject: Subject) -> list[Any]:
-    conds: list[Any] = [case_repo.visible(principal)]
-    if request.decided_before:
-        conds.append(LegalCase.decided_on < request.decided_before)
-    if request.exclude_same_jurisdiction:
-        conds.append(not_(LegalCase.respondent_states.contains([subject.target])))
-        conds.append(LegalCase.forum_jurisdiction != subject.target)
-    if subject.exclude_case:
-        conds.append(LegalCase.id != subject.exclude_case)
-    return conds
-
-
-def _findings(min_finding: MinFinding) -> Any:
-    if min_finding is MinFinding.violation:
-        return RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS))
-    return literal_column("true")
 
 
 # How firmly the crosswalk ties a claim's provision to a right. A right the text states, or
@@ -369,46 +258,10 @@ def _legal_candidates(
     provisions = set().union(*(c.provisions for c in subject.claims)) if subject.claims else set()
     if not rights and not provisions:
         return {}
-    related = {
-        r
-        for right in session.scalars(select(RightConcept).where(RightConcept.id.in_(rights)))
-        for r in right.related
-    } - rights
-    equivalents: dict[uuid.UUID, tuple[str, Basis]] = {}
-    for row in session.scalars(select(CrosswalkRow).where(CrosswalkRow.right_id.in_(rights))):
-        equivalents.setdefault(row.provision_id, (row.right_id, row.basis))
-    keys = {
-        p.id: f"{p.instrument_id}:{p.path}"
-        for p in session.scalars(
-            select(Provision).where(Provision.id.in_(set(equivalents) | provisions))
-        )
-    }
-    # Untyped: the driver already returns UUIDs, and tens of thousands of claims at scale
-    # would each pay for a per-element conversion.
-    claim_provisions = func.array_agg(claim_provision.c.provision_id, type_=NullType())
-    # The claim's first provision ("ECHR:5-1-f"), named where a match is on its right only.
-    first_provision = func.min(Provision.instrument_id + ":" + Provision.path)
-    rows = session.execute(
-        select(
-            RightsClaim.case_id,
-            RightsClaim.right_id,
-            RightsClaim.finding,
-            claim_provisions,
-            first_provision,
-        )
-        .join(LegalCase, LegalCase.id == RightsClaim.case_id)
-        .outerjoin(claim_provision, claim_provision.c.claim_id == RightsClaim.id)
-        .outerjoin(Provision, Provision.id == claim_provision.c.provision_id)
-        .where(
-            *filters,
-            RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS | ADVERSE_FINDINGS)),
-            or_(
-                RightsClaim.right_id.in_(rights | related),
-                claim_provision.c.provision_id.in_(set(equivalents) | provisions),
-            ),
-        )
-        .group_by(RightsClaim.id)
-    )
+    related = repo.related_rights(session, rights)
+    equivalents = repo.equivalents(session, rights)
+    keys = repo.provision_keys(session, set(equivalents) | provisions)
+    rows = repo.claim_rows(session, filters, rights | related, set(equivalents) | provisions)
     best: dict[uuid.UUID, dict[tuple[bool, str], ClaimMatch]] = defaultdict(dict)
     # Claims repeat the same right and provisions across thousands of cases: match each
     # combination once.
@@ -495,72 +348,6 @@ def _best_match(
     return None
 
 
-def _facts_query(session: Session, facts: str) -> Any:
-    """An OR-query of the facts' most telling words (a long text ANDed would match nothing).
-
-    A word tells more the more often the facts use it and the fewer cases contain it
-    (tf-idf). How many cases contain a word comes from PostgreSQL's own statistics on the
-    search vectors; a word missing from its most common lexemes is rarer than any listed.
-    Without statistics (a new database) the facts' counts alone decide.
-    """
-    counts = Counter(w for w in _WORD.findall(facts.lower()) if w not in _STOP)
-    pool = [w for w, _ in counts.most_common(TERM_POOL)]
-    if not pool:
-        return None  # claims only: nothing to ask the database
-    # Words the stemmer drops as stop words have no row.
-    shares: dict[str, float | None] = {
-        word: share for word, share in session.execute(_CORPUS_SHARES, {"words": pool})
-    }
-    if not shares:
-        return None
-    rarest = min((share for share in shares.values() if share is not None), default=1.0)
-
-    def telling(word: str) -> float:
-        return (1 + math.log(counts[word])) * math.log1p(1 / (shares[word] or rarest))
-
-    chosen = sorted(shares, key=lambda w: (-telling(w), pool.index(w)))[:QUERY_TERMS]
-    return func.to_tsquery(literal_column("'english'::regconfig"), " | ".join(chosen))
-
-
-# Each word's stem with the share of cases whose search vector holds it, where ANALYZE
-# counted it among the most common elements (null otherwise).
-_CORPUS_SHARES = sql_text(
-    """
-    WITH common AS (
-        SELECT e.lexeme, e.share
-        FROM pg_stats s,
-            unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
-                AS e(lexeme, share)
-        WHERE s.schemaname = current_schema() AND s.tablename = 'legal_case'
-            AND s.attname = 'search_vector'
-    )
-    SELECT w.word, common.share
-    FROM unnest(CAST(:words AS text[])) AS w(word)
-    CROSS JOIN LATERAL unnest(ts_lexize('english_stem', w.word)) AS l(lexeme)
-    LEFT JOIN common ON common.lexeme = l.lexeme
-    """
-)
-
-
-def _top_text(
-    session: Session, tsq: Any, filters: list[Any], min_finding: MinFinding
-) -> dict[uuid.UUID, float]:
-    """The wins whose texts match the facts best, with their text scores."""
-    rank = _text_rank(tsq)
-    won = select(RightsClaim.case_id).where(_findings(min_finding))
-    top = session.execute(
-        select(LegalCase.id, rank)
-        .where(*filters, LegalCase.search_vector.op("@@")(tsq), LegalCase.id.in_(won))
-        .order_by(rank.desc(), LegalCase.id)
-        .limit(TEXT_CANDIDATES)
-    )
-    return {i: float(r) for i, r in top}
-
-
-def _text_rank(tsq: Any) -> Any:
-    return func.ts_rank(LegalCase.search_vector, tsq, 32)
-
-
 def _rank(
     session: Session,
     candidates: list[engine.Candidate],
@@ -603,13 +390,7 @@ def _rank(
 def _with_text(
     session: Session, tsq: Any, candidates: list[engine.Candidate]
 ) -> list[engine.Candidate]:
-    ids = [uuid.UUID(c.case_id) for c in candidates]
-    ranks = {
-        str(i): float(r)
-        for i, r in session.execute(
-            select(LegalCase.id, _text_rank(tsq)).where(LegalCase.id == any_array(ids))
-        )
-    }
+    ranks = repo.text_ranks(session, tsq, [uuid.UUID(c.case_id) for c in candidates])
     return [dataclasses.replace(c, text_score=ranks.get(c.case_id, 0.0)) for c in candidates]
 
 
@@ -628,19 +409,17 @@ class Law:
 
 def _law(session: Session, target: str, forum_ids: set[str]) -> Law:
     return Law(
-        target=match_repo.state_facts(session, target),
-        forums=match_repo.forum_facts(
-            session.scalars(select(Forum).where(Forum.id.in_(forum_ids)))
-        ),
+        target=repo.state_facts(session, target),
+        forums=repo.forum_facts(session.scalars(select(Forum).where(Forum.id.in_(forum_ids)))),
         systems=frozenset(
             session.scalars(
                 select(SystemMembership.system_code).where(SystemMembership.state_code == target)
             )
         ),
-        instrument_systems=match_repo.instrument_systems(session),
-        routes=match_repo.complaint_routes(session),
-        reservations=match_repo.reservations_of(session, target),
-        labels=match_repo.labels(session),
+        instrument_systems=repo.instrument_systems(session),
+        routes=repo.complaint_routes(session),
+        reservations=repo.reservations_of(session, target),
+        labels=repo.labels(session),
     )
 
 
@@ -693,68 +472,6 @@ def _adverse_authority(
         )
     )
     return own[:ADVERSE_LIMIT]
-
-
-def _reception(
-    session: Session,
-    principal: Principal,
-    ids: set[uuid.UUID],
-    cutoff: date | None,
-    cases: dict[uuid.UUID, Any],
-) -> dict[uuid.UUID, tuple[int, int]]:
-    """(positive citations from other jurisdictions, negative treatments), before the cutoff."""
-    out = {i: (0, 0) for i in ids}
-    if not ids:
-        return out
-    citing = LegalCase
-    stmt = (
-        select(
-            CaseCitation.cited_case_id,
-            CaseCitation.treatment,
-            citing.respondent_states,
-            citing.forum_jurisdiction,
-        )
-        .join(citing, citing.id == CaseCitation.citing_case_id)
-        .where(CaseCitation.cited_case_id == any_array(ids), case_repo.visible(principal))
-    )
-    if cutoff:
-        stmt = stmt.where(citing.decided_on < cutoff)
-    counts: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0, 0])
-    for cited, treatment, states, jurisdiction in session.execute(stmt):
-        if cited is None:
-            continue
-        target = cases[cited]
-        abroad = (
-            not (set(states) & set(target.respondent_states))
-            or jurisdiction != target.forum_jurisdiction
-        )
-        if treatment in POSITIVE_TREATMENTS and abroad:
-            counts[cited][0] += 1
-        elif treatment in NEGATIVE_TREATMENTS:
-            counts[cited][1] += 1
-    out.update({i: (c[0], c[1]) for i, c in counts.items()})
-    return out
-
-
-def _evidence(session: Session, ids: list[uuid.UUID], tsq: Any) -> dict[uuid.UUID, list[str]]:
-    if tsq is None or not ids:
-        return {}
-    options = "StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=10, MaxFragments=2"
-    document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
-    rows = session.execute(
-        select(
-            LegalCase.id,
-            func.ts_headline(literal_column("'english'::regconfig"), document, tsq, options),
-        ).where(LegalCase.id.in_(ids))
-    )
-    return {
-        i: [
-            html.escape(part).replace("\x02", "<b>").replace("\x03", "</b>")
-            for part in (text or "").split(" ... ")
-            if "\x02" in part
-        ][:2]
-        for i, text in rows
-    }
 
 
 def _result(

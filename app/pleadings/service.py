@@ -87,6 +87,7 @@ from app.pleadings.schemas import (
     VersionState,
     VersionSummary,
 )
+from app.reference import lookup
 from app.reference.models import Forum, Instrument, Jurisdiction, RightConcept
 
 PLEADING_FIELDS = (
@@ -308,40 +309,6 @@ def list_pleadings(
 # ---------------------------------------------------------------- writing pleadings
 
 
-def _check_rights(session: Session, right_ids: Sequence[str], loc: list[str | int]) -> None:
-    if not right_ids:
-        return
-    known = set(
-        session.scalars(select(RightConcept.id).where(RightConcept.id.in_(list(right_ids))))
-    )
-    for position, right_id in enumerate(right_ids):
-        if right_id not in known:
-            raise ValidationFailed(
-                f"Unknown right concept {right_id!r}.",
-                errors=[
-                    FieldError(loc=[*loc, position], msg="unknown right", type="unknown_right")
-                ],
-            )
-
-
-def _check_jurisdictions(session: Session, codes: Sequence[str], loc: list[str | int]) -> None:
-    if not codes:
-        return
-    known = set(session.scalars(select(Jurisdiction.code).where(Jurisdiction.code.in_(codes))))
-    for position, code in enumerate(codes):
-        if code not in known:
-            raise ValidationFailed(
-                f"Unknown jurisdiction {code!r}: use a State code (`IT`) or a system (`CoE`).",
-                errors=[
-                    FieldError(
-                        loc=[*loc, position],
-                        msg="unknown jurisdiction",
-                        type="unknown_jurisdiction",
-                    )
-                ],
-            )
-
-
 def create_pleading(
     session: Session, principal: Principal, body: PleadingCreate, *, now: datetime
 ) -> PleadingRead:
@@ -362,8 +329,8 @@ def write_pleading(
     principal: Principal | None = None,
 ) -> ModelPleading:
     """Validate and write a pleading's metadata (also used by the demo loader)."""
-    _check_rights(session, body.rights, ["body", "rights"])
-    _check_jurisdictions(session, body.jurisdictions, ["body", "jurisdictions"])
+    lookup.require_rights(session, body.rights, ["body", "rights"])
+    lookup.require_jurisdictions(session, body.jurisdictions, ["body", "jurisdictions"])
     pleading = ModelPleading(
         id=uuid.uuid4(),
         reference_key=reference_key,
@@ -435,9 +402,9 @@ def patch_pleading(
     if "status" in changes:
         _check_status(session, pleading, changes["status"])
     if "rights" in changes:
-        _check_rights(session, changes["rights"], ["body", "rights"])
+        lookup.require_rights(session, changes["rights"], ["body", "rights"])
     if "jurisdictions" in changes:
-        _check_jurisdictions(session, changes["jurisdictions"], ["body", "jurisdictions"])
+        lookup.require_jurisdictions(session, changes["jurisdictions"], ["body", "jurisdictions"])
     before = {**audit.snapshot(pleading, PLEADING_FIELDS)}
     for key, value in changes.items():
         if key == "rights":
@@ -617,7 +584,7 @@ def _check_template(body: str, variables: Sequence[VariableIn | dict[str, Any]])
 
 def _check_sections(session: Session, principal: Principal, sections: Sequence[SectionIn]) -> None:
     for position, section in enumerate(sections):
-        _check_rights(session, section.rights, ["body", "sections", position, "rights"])
+        lookup.require_rights(session, section.rights, ["body", "sections", position, "rights"])
         found = repo.readable_cases(session, principal, section.authorities)
         for index, case_id in enumerate(section.authorities):
             if case_id not in found:

@@ -16,6 +16,7 @@ from app.auth.principal import Principal
 from app.core.etag import check_version
 from app.errors import ConflictError, FieldError, NotFoundError, ValidationFailed
 from app.orgs.policy import require_hub_admin
+from app.reference import lookup
 from app.reference import repository as repo
 from app.reference.models import (
     CrosswalkRow,
@@ -413,7 +414,7 @@ def create_right(
     require_hub_admin(principal, "add right concepts")
     if session.get(RightConcept, body.id) is not None:
         raise ConflictError(f"Right concept {body.id!r} already exists.")
-    _check_rights(session, body.related, "related")
+    lookup.require_rights(session, body.related, ["body", "related"])
     session.add(RightConcept(**body.model_dump()))
     session.flush()
     audit.record(
@@ -426,19 +427,6 @@ def create_right(
         now=now,
     )
     return get_right(session, body.id)
-
-
-def _check_rights(session: Session, ids: list[str], field: str) -> None:
-    missing = sorted(set(ids) - set(repo.rights_by_ids(session, ids)))
-    if missing:
-        raise ValidationFailed(
-            f"Unknown right concepts: {', '.join(missing)}.",
-            errors=[
-                FieldError(
-                    loc=["body", field], msg=f"unknown: {', '.join(missing)}", type="unknown_right"
-                )
-            ],
-        )
 
 
 def patch_right(
@@ -455,7 +443,7 @@ def patch_right(
     check_version(right.version, expected_version)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if "related" in changes:
-        _check_rights(session, changes["related"], "related")
+        lookup.require_rights(session, changes["related"], ["body", "related"])
     _apply(session, principal, right, changes, "right_concept", right.id, now)
     return get_right(session, right.id)
 
@@ -464,7 +452,7 @@ def add_crosswalk(
     session: Session, principal: Principal, body: CrosswalkCreate, *, now: datetime
 ) -> CrosswalkEntry:
     require_hub_admin(principal, "edit the crosswalk")
-    _check_rights(session, [body.right_id], "right_id")
+    lookup.require_rights(session, [body.right_id], ["body", "right_id"], indexed=False)
     provision = resolve_provision(session, body.provision)
     row = CrosswalkRow(
         right_id=body.right_id,

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Text, cast, select, text
 from sqlalchemy.orm import Session
 
-from app.matching import service
+from app.matching import repository
 from tests.factories import make_case, make_org
 
 
 def _query_stems(session: Session, facts: str) -> list[str]:
-    tsq = service._facts_query(session, facts)
+    tsq = repository.facts_query(session, facts)
     return re.findall(r"'(\w+)'", session.scalar(select(cast(tsq, Text))) or "")
 
 
@@ -33,7 +33,7 @@ class TestTellingWords:
     def test_a_word_few_cases_hold_outranks_a_more_frequent_common_one(
         self, session: Session, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(service, "QUERY_TERMS", 1)
+        monkeypatch.setattr(repository, "QUERY_TERMS", 1)
         assert _query_stems(session, "detention detention detention incommunicado") == [
             "incommunicado"
         ]
@@ -41,11 +41,11 @@ class TestTellingWords:
     def test_among_equally_common_words_the_facts_counts_decide(
         self, session: Session, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(service, "QUERY_TERMS", 1)
+        monkeypatch.setattr(repository, "QUERY_TERMS", 1)
         assert _query_stems(session, "conditions detention detention conditions detention") == [
             "detent"
         ]
 
     def test_words_the_stemmer_drops_are_left_out(self, session: Session) -> None:
         assert _query_stems(session, "because detention") == ["detent"]
-        assert service._facts_query(session, "because through during") is None
+        assert repository.facts_query(session, "because through during") is None
