@@ -12,6 +12,7 @@ Four bases, each in [0, 1], weighted by the caller:
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -82,7 +83,7 @@ class ClaimMatch:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    case_id: str
+    case_id: uuid.UUID
     text_score: float
     matches: tuple[ClaimMatch, ...]
     transferability: Transferability

@@ -364,9 +364,9 @@ def text_rank(tsq: Any) -> Any:
     return func.ts_rank(LegalCase.search_vector, tsq, 32)
 
 
-def text_ranks(session: Session, tsq: Any, ids: list[uuid.UUID]) -> dict[str, float]:
+def text_ranks(session: Session, tsq: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, float]:
     return {
-        str(i): float(r)
+        i: float(r)
         for i, r in session.execute(
             select(LegalCase.id, text_rank(tsq)).where(LegalCase.id == any_array(ids))
         )

@@ -175,7 +175,7 @@ def _knock_on(
     reception = repo.reception(session, principal, ids, request.decided_before, cases)
     candidates = [
         engine.Candidate(
-            case_id=str(i),
+            case_id=i,
             text_score=text_scores.get(i, 0.0),
             matches=tuple(legal[i].support if i in legal else ()),
             transferability=verdicts[i].overall.transferability,
@@ -196,7 +196,7 @@ def _knock_on(
         engine.Weights(w.text, w.legal_basis, w.authority, w.reception),
         request.limit,
     )
-    chosen = [uuid.UUID(s.candidate.case_id) for s in ranked]
+    chosen = [s.candidate.case_id for s in ranked]
     adverse = _adverse_authority(law, cases, adverse_ids, legal)
     evidence = repo.evidence(session, chosen, tsq)
     precedents = case_repo.cases_by_ids(session, chosen + adverse)
@@ -204,10 +204,10 @@ def _knock_on(
         _result(
             law,
             subject,
-            precedents[uuid.UUID(s.candidate.case_id)],
-            legal.get(uuid.UUID(s.candidate.case_id), Findings()),
-            verdicts[uuid.UUID(s.candidate.case_id)],
-            evidence.get(uuid.UUID(s.candidate.case_id), []),
+            precedents[s.candidate.case_id],
+            legal.get(s.candidate.case_id, Findings()),
+            verdicts[s.candidate.case_id],
+            evidence.get(s.candidate.case_id, []),
             s,
         )
         for s in ranked
@@ -364,8 +364,8 @@ def _rank(
     the others are taken in order of their score without text, and ranked on text in
     batches, until even that bound cannot reach the current last place.
     """
-    known = [c for c in candidates if uuid.UUID(c.case_id) in top_text]
-    rest = [c for c in candidates if uuid.UUID(c.case_id) not in top_text]
+    known = [c for c in candidates if c.case_id in top_text]
+    rest = [c for c in candidates if c.case_id not in top_text]
     if tsq is None or not rest:
         return engine.rank(candidates, query_claims, weights, limit)
     if not known:  # the top text matches were all filtered out: nothing bounds the rest
@@ -390,7 +390,7 @@ def _rank(
 def _with_text(
     session: Session, tsq: Any, candidates: list[engine.Candidate]
 ) -> list[engine.Candidate]:
-    ranks = repo.text_ranks(session, tsq, [uuid.UUID(c.case_id) for c in candidates])
+    ranks = repo.text_ranks(session, tsq, [c.case_id for c in candidates])
     return [dataclasses.replace(c, text_score=ranks.get(c.case_id, 0.0)) for c in candidates]
 
 

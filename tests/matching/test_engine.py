@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from app.matching.engine import (
     Candidate,
     ClaimMatch,
@@ -14,9 +16,14 @@ from app.matching.engine import (
 )
 
 
-def cand(case_id: str, **kw: object) -> Candidate:
+def ID(name: str) -> uuid.UUID:
+    """A case id that sorts like its name."""
+    return uuid.UUID(bytes=name.encode().ljust(16, b"\0"))
+
+
+def cand(name: str, **kw: object) -> Candidate:
     base: dict[str, object] = dict(
-        case_id=case_id,
+        case_id=ID(name),
         text_score=0.0,
         matches=(),
         transferability=Transferability.persuasive,
@@ -51,7 +58,7 @@ class TestRank:
             [cand("eu"), cand("ia", transferability=Transferability.binding)], 1, Weights(), 10
         )
 
-        assert [s.candidate.case_id for s in ranked] == ["ia", "eu"]
+        assert [s.candidate.case_id for s in ranked] == [ID("ia"), ID("eu")]
 
     def test_weights_choose_the_basis(self) -> None:
         texty = cand("t", text_score=0.9)
@@ -60,9 +67,9 @@ class TestRank:
         by_text = rank([texty, legal], 1, Weights(1, 0, 0, 0), 2)
         by_law = rank([texty, legal], 1, Weights(0, 1, 0, 0), 2)
 
-        assert by_text[0].candidate.case_id == "t" and by_law[0].candidate.case_id == "l"
+        assert by_text[0].candidate.case_id == ID("t") and by_law[0].candidate.case_id == ID("l")
 
     def test_deterministic_ties(self) -> None:
         ranked = rank([cand("b"), cand("a"), cand("c")], 1, Weights(), 3)
 
-        assert [s.candidate.case_id for s in ranked] == ["a", "b", "c"]
+        assert [s.candidate.case_id for s in ranked] == [ID("a"), ID("b"), ID("c")]
