@@ -381,11 +381,7 @@ def add_membership(
     session.add(membership)
     session.flush()
     _membership_event(session, principal, org, user, "membership.create", None, role, now=now)
-    outbox.enqueue_mail(
-        session,
-        messages.compose("joined", user.email, organisation=org.name, role=role.value),
-        now=now,
-    )
+    _notify(session, principal, "joined", user, org, now=now, role=role.value)
     return membership
 
 
@@ -413,9 +409,30 @@ def _membership_event(
     )
 
 
-def _actor_name(session: Session, principal: Principal) -> str:
-    actor = auth_repository.user_by_id(session, principal.user_id) if principal.user_id else None
-    return actor.display_name if actor else "An administrator"
+def _notify(
+    session: Session,
+    principal: Principal | None,
+    kind: str,
+    to: UserAccount,
+    org: Organisation,
+    *,
+    now: datetime,
+    **values: str,
+) -> None:
+    """Mail a person, through the outbox, what was done to their membership or access."""
+    actor = (
+        auth_repository.user_by_id(session, principal.user_id)
+        if principal and principal.user_id
+        else None
+    )
+    mail = messages.compose(
+        kind,
+        to.email,
+        organisation=org.name,
+        actor=actor.display_name if actor else "An administrator",
+        **values,
+    )
+    outbox.enqueue_mail(session, mail, now=now)
 
 
 def change_role(
@@ -439,17 +456,15 @@ def change_role(
     _membership_event(
         session, principal, org, user, "membership.update", before, body.role, now=now
     )
-    outbox.enqueue_mail(
+    _notify(
         session,
-        messages.compose(
-            "role_changed",
-            user.email,
-            actor=_actor_name(session, principal),
-            organisation=org.name,
-            before=before.value,
-            after=body.role.value,
-        ),
+        principal,
+        "role_changed",
+        user,
+        org,
         now=now,
+        before=before.value,
+        after=body.role.value,
     )
     return _member_read(membership, user)
 
@@ -468,13 +483,7 @@ def remove_member(
     _membership_event(
         session, principal, org, user, "membership.delete", membership.role, None, now=now
     )
-    outbox.enqueue_mail(
-        session,
-        messages.compose(
-            "removed", user.email, actor=_actor_name(session, principal), organisation=org.name
-        ),
-        now=now,
-    )
+    _notify(session, principal, "removed", user, org, now=now)
 
 
 # ---------------------------------------------------------------- support access
@@ -529,18 +538,16 @@ def grant_support(
         },
         now=now,
     )
-    outbox.enqueue_mail(
+    _notify(
         session,
-        messages.compose(
-            "support_granted",
-            grantee.email,
-            actor=_actor_name(session, principal),
-            organisation=org.name,
-            role=body.role.value,
-            expires=grant.expires_at.strftime("%Y-%m-%d %H:%M"),
-            reason=body.reason,
-        ),
+        principal,
+        "support_granted",
+        grantee,
+        org,
         now=now,
+        role=body.role.value,
+        expires=grant.expires_at.strftime("%Y-%m-%d %H:%M"),
+        reason=body.reason,
     )
     return SupportGrantRead.model_validate(grant)
 
@@ -574,16 +581,7 @@ def revoke_support(
         organisation_id=org.id,
         now=now,
     )
-    outbox.enqueue_mail(
-        session,
-        messages.compose(
-            "support_revoked",
-            grantee.email,
-            actor=_actor_name(session, principal),
-            organisation=org.name,
-        ),
-        now=now,
-    )
+    _notify(session, principal, "support_revoked", grantee, org, now=now)
 
 
 def _membership(session: Session, org: Organisation, user_id: uuid.UUID) -> Membership:
