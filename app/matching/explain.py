@@ -161,6 +161,26 @@ RECEPTION = Template("Followed or applied $times in other jurisdictions.")
 NEGATIVE = Template("Distinguished or questioned $times.")
 NOT_IMPLEMENTED = "The respondent State has not implemented it."
 
+# Names of States that English writes with the definite article.
+DEFINITE_STATE_NAMES = (
+    "United ",
+    "Netherlands",
+    "Philippines",
+    "Gambia",
+    "Bahamas",
+    "Czech Republic",
+    "Dominican Republic",
+    "Central African Republic",
+    "Democratic Republic",
+    "Republic of",
+    "Holy See",
+    "Comoros",
+    "Maldives",
+    "Marshall Islands",
+    "Solomon Islands",
+    "Seychelles",
+    "Congo",
+)
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -182,7 +202,9 @@ class Labels:
     rights: Mapping[str, str]
 
     def state(self, code: str) -> str:
-        return self.states.get(code, code)
+        """A State's name as a sentence needs it: "Malta", "the United Kingdom"."""
+        name = self.states.get(code, code)
+        return f"the {name}" if name.startswith(DEFINITE_STATE_NAMES) else name
 
     def instrument(self, instrument_id: str | None) -> str:
         if instrument_id is None:
@@ -269,7 +291,7 @@ def reservation_sentence(
         summary=summary.rstrip("."),
         source=source,
     )
-    return sentence + (UNVERIFIED if uncertain else "")
+    return capitalised(sentence) + (UNVERIFIED if uncertain else "")
 
 
 def reception_sentence(followed: int) -> str:

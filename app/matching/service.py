@@ -554,7 +554,12 @@ def _result(
             )
         )
     route = transfer.access(forum.id, law.routes.get(forum.id, []), target)
-    if route is not None:
+    # A closed door is worth saying only where the target could have opened it: a forum of
+    # the UN or of one of its own regional systems.
+    if route is not None and (
+        route.access is not transfer.Access.not_accepted
+        or forum.jurisdiction in law.systems | {"UN"}
+    ):
         reasons.append(
             Reason(
                 kind="complaint_mechanism",

@@ -279,10 +279,11 @@ def access(forum_id: str, requires: Sequence[str], target: StateFacts) -> Access
         return AccessRoute(kind, instrument, tie.uncertain if tie else False)
 
     if forum_id == "IACTHR":
-        accepted = target.bound_by("ACHR-ART62")
-        return route(
-            Access.through_commission if accepted else Access.court_not_accepted, "ACHR-ART62"
-        )
+        if target.bound_by("ACHR-ART62"):
+            return route(Access.through_commission, "ACHR-ART62")
+        if target.bound_by("OAS-CHARTER"):  # the Commission still hears its people
+            return route(Access.court_not_accepted, "ACHR-ART62")
+        return route(Access.not_accepted, "ACHR-ART62")
     if forum_id == "IACHR":
         if target.bound_by("ACHR"):
             return route(Access.under_convention, "ACHR")

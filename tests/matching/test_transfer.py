@@ -712,7 +712,8 @@ ROUTES = [
     # arts. 44, 61); the US answers under the American Declaration; art. 34(6) of the Court
     # Protocol gates direct access to the African Court.
     ("IACTHR", "CO", Access.through_commission),  # ACHR-ART62,CO,party,1985
-    ("IACTHR", "US", Access.court_not_accepted),
+    ("IACTHR", "US", Access.court_not_accepted),  # OAS-CHARTER,US,member; no ACHR-ART62
+    ("IACTHR", "GB", Access.not_accepted),  # not an OAS member
     ("IACHR", "US", Access.under_declaration),  # OAS-CHARTER,US,member
     ("IACHR", "CO", Access.under_convention),
     ("AFCHPR", "GH", Access.direct),  # ACHPR-ART34-6,GH,party,2011
@@ -745,3 +746,13 @@ class TestCounts:
     )
     def test_counts_are_words(self, n: int, words: str) -> None:
         assert explain.times(n) == words
+
+
+class TestLabels:
+    def test_state_names_take_the_article_english_gives_them(self) -> None:
+        labels = explain.Labels(
+            states={"GB": "United Kingdom", "MT": "Malta"}, instruments={}, rights={}
+        )
+
+        assert (labels.state("GB"), labels.state("MT")) == ("the United Kingdom", "Malta")
+        assert explain.capitalised(labels.state("GB")) == "The United Kingdom"
