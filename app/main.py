@@ -21,6 +21,7 @@ from app.config import Settings, get_settings
 from app.core.crypto import load_keyring
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware, RequestLimitMiddleware
+from app.deadlines.routes import router as deadlines_router
 from app.errors import install_error_handlers, problem_responses
 from app.health.routes import router as health_router
 from app.matching.routes import router as matching_router
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
         search_router,
         matching_router,
         pleadings_router,
+        deadlines_router,
     )
     for router in routers:
         app.include_router(router)

@@ -5,6 +5,7 @@ from app.auth import models as auth_models
 from app.cases import models as case_models
 from app.core import idempotency
 from app.db import Base
+from app.deadlines import models as deadline_models
 from app.orgs import models as org_models
 from app.outbox import models as outbox_models
 from app.pleadings import models as pleading_models
@@ -16,6 +17,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "case_models",
+    "deadline_models",
     "idempotency",
     "metadata",
     "org_models",

@@ -6,10 +6,12 @@ import functools
 import logging
 import threading
 from collections.abc import Mapping
+from typing import Any
 
 from app import db
 from app.config import Settings
 from app.core.time import utcnow
+from app.deadlines import service as deadline_service
 from app.orgs import service as org_service
 from app.outbox import service as outbox
 from app.outbox.mail import Mailer, mailer_for
@@ -18,9 +20,16 @@ log = logging.getLogger("comity.worker")
 POLL_SECONDS = 2.0
 
 
+def remind_later(session: Any, payload: Mapping[str, Any], mailer: Mailer, now: Any) -> None:
+    """Deadline reminders are queued now and delivered by the alerts issue's notifications;
+    until then they are acknowledged without a message."""
+    log.info("deadline reminder due", extra={"deadline_id": payload.get("deadline_id")})
+
+
 def handlers(settings: Settings) -> Mapping[str, outbox.Handler]:
     return {
         outbox.MAIL_TOPIC: outbox.send_mail,
+        deadline_service.REMINDER_TOPIC: remind_later,
         org_service.INVITATION_TOPIC: functools.partial(
             org_service.deliver_invitation, settings=settings
         ),

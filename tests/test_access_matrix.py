@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -29,6 +29,7 @@ from app.cases.models import (
 )
 from app.core.crypto import Keyring
 from app.core.time import utcnow
+from app.deadlines.models import CalendarFeed, CaseDeadline
 from app.orgs.models import Invitation, Organisation, Role, SupportGrant, Visibility
 from app.pleadings.models import (
     AttachmentContent,
@@ -188,6 +189,22 @@ def _claim_of(w: World, v: Visibility | None) -> tuple[Any, Any]:
     return case, claim
 
 
+def _deadline(w: World, v: Visibility | None) -> CaseDeadline:
+    deadline = CaseDeadline(
+        case_id=_case(w, v).id, rule="manual", title="Hearing", due_on=date(2030, 1, 1)
+    )
+    w.session.add(deadline)
+    w.session.flush()
+    return deadline
+
+
+def _foreign_feed(w: World, _: Visibility | None) -> Call:
+    feed = CalendarFeed(user_id=w.users["admin"].id, token_hash="f" * 64, created_at=utcnow())
+    w.session.add(feed)
+    w.session.flush()
+    return Call("DELETE", f"/api/v1/me/calendar-feeds/{feed.id}")
+
+
 def _party(w: World, v: Visibility | None) -> tuple[Any, Any]:
     case = _case(w, v)
     party = CaseParty(case_id=case.id, role="applicant", pseudonym="A.B.")
@@ -285,6 +302,27 @@ CASE_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
         ),
         on_case(201, {"staff", "litigator", "admin"}),
     ),
+    ("GET", f"{C}/{{case_id}}/deadlines"): (
+        lambda w, v: Call("GET", f"{C}/{_case(w, v).id}/deadlines"),
+        on_case(200, write=False),
+    ),
+    ("POST", f"{C}/{{case_id}}/deadlines"): (
+        lambda w, v: Call(
+            "POST",
+            f"{C}/{_case(w, v).id}/deadlines",
+            json={"title": "Observations due", "due_on": "2030-01-01"},
+        ),
+        on_case(201, {"staff", "litigator", "admin"}),
+    ),
+    **{
+        ("POST", f"{C}/{{case_id}}/deadlines/{{deadline_id}}/{action}"): (
+            lambda w, v, action=action: (
+                lambda d: Call("POST", f"{C}/{d.case_id}/deadlines/{d.id}/{action}")
+            )(_deadline(w, v)),
+            on_case(200, {"staff", "litigator", "admin"}),
+        )
+        for action in ("dismiss", "reopen")
+    },
     ("POST", f"{C}/{{case_id}}/parties"): (
         lambda w, v: Call("POST", f"{C}/{_case(w, v).id}/parties", json={"pseudonym": "C.D."}),
         on_case(201, LITIGATORS),
@@ -564,6 +602,23 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
     ("DELETE", "/api/v1/me/api-tokens"): (
         lambda w, v: Call("DELETE", "/api/v1/me/api-tokens"),
         signed_in(204),
+    ),
+    ("GET", "/api/v1/deadlines"): (lambda w, v: Call("GET", "/api/v1/deadlines"), signed_in(200)),
+    ("POST", "/api/v1/me/calendar-feeds"): (
+        lambda w, v: Call("POST", "/api/v1/me/calendar-feeds", json={}),
+        signed_in(201),
+    ),
+    ("GET", "/api/v1/me/calendar-feeds"): (
+        lambda w, v: Call("GET", "/api/v1/me/calendar-feeds"),
+        signed_in(200),
+    ),
+    ("DELETE", "/api/v1/me/calendar-feeds/{feed_id}"): (
+        _foreign_feed,
+        {**signed_in(404), "admin": 204},
+    ),
+    ("GET", "/api/v1/calendar/{token}.ics"): (
+        lambda w, v: Call("GET", "/api/v1/calendar/cal_not-a-feed.ics"),
+        everyone(404),
     ),
     ("PATCH", "/api/v1/users/{user_id}"): (
         lambda w, v: Call(

@@ -112,6 +112,8 @@ class UpdateKind(StrEnum):
     hearing = "hearing"
     interim_measures = "interim_measures"
     decision = "decision"
+    # The final domestic decision: posting it computes the international routes' deadlines.
+    domestic_final = "domestic_final"
     appeal = "appeal"
     implementation = "implementation"
     communication = "communication"
@@ -313,6 +315,10 @@ class CaseUpdate(UuidPk, Base):
     summary: Mapped[str] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(default=False)
     findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    # With `domestic_final`: when the applicant was notified of the decision.
+    notified_on: Mapped[date | None]
+    # With `interim_measures`: the forum, the stage and the State's compliance.
+    interim: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     author_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

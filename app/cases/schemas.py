@@ -250,9 +250,35 @@ class FindingChange(Strict):
     finding: Finding
 
 
+class InterimStage(StrEnum):
+    requested = "requested"
+    granted = "granted"
+    refused = "refused"
+    lifted = "lifted"
+
+
+class Compliance(StrEnum):
+    complied = "complied"
+    partly_complied = "partly_complied"
+    not_complied = "not_complied"
+    unknown = "unknown"
+
+
+class InterimMeasure(Strict):
+    """An interim measure: ECtHR Rule 39, IACHR precautionary measures, treaty-body requests."""
+
+    forum_id: str = Field(min_length=1, max_length=40)
+    stage: InterimStage
+    compliance: Compliance | None = Field(
+        default=None, description="Whether the State complied with a granted measure."
+    )
+
+
 class UpdateCreate(Strict):
     kind: UpdateKind
-    occurred_on: IsoDate
+    occurred_on: IsoDate = Field(
+        description="The event's date; for `domestic_final`, the date of the final decision."
+    )
     summary: str = Field(min_length=1, max_length=20_000)
     internal: StrictBool = Field(
         default=False, description="Visible to the owning organisation only."
@@ -262,11 +288,24 @@ class UpdateCreate(Strict):
         max_length=50,
         description="With kind `decision`: new findings, applied to the claims at once.",
     )
+    notified_on: IsoDate | None = Field(
+        default=None,
+        description="With kind `domestic_final`: when the applicant was notified of it.",
+    )
+    interim: InterimMeasure | None = Field(
+        default=None, description="With kind `interim_measures`: the measure and its stage."
+    )
 
     @model_validator(mode="after")
-    def _findings_need_decision(self) -> UpdateCreate:
+    def _fields_match_kind(self) -> UpdateCreate:
         if self.findings and self.kind is not UpdateKind.decision:
             raise ValueError("findings can only be posted with a `decision` update")
+        if self.notified_on and self.kind is not UpdateKind.domestic_final:
+            raise ValueError("notified_on can only be posted with a `domestic_final` update")
+        if self.notified_on and self.notified_on < self.occurred_on:
+            raise ValueError("notified_on cannot precede the decision (occurred_on)")
+        if self.interim and self.kind is not UpdateKind.interim_measures:
+            raise ValueError("interim can only be posted with an `interim_measures` update")
         return self
 
 
@@ -278,6 +317,8 @@ class UpdateRead(BaseModel):
     summary: str
     internal: bool
     findings: list[FindingChange] | None
+    notified_on: IsoDate | None = None
+    interim: InterimMeasure | None = None
     author_id: uuid.UUID | None
     author_name: str | None = Field(default=None, description="The author's display name.")
     created_at: datetime

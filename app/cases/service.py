@@ -54,6 +54,7 @@ from app.cases.schemas import (
 from app.core.crypto import DecryptionError, Keyring
 from app.core.etag import check_version
 from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.deadlines import service as deadlines
 from app.errors import ConflictError, FieldError, NotFoundError, PermissionDenied, ValidationFailed
 from app.orgs.models import Role, Visibility
 from app.orgs.visibility import member_view
@@ -573,6 +574,8 @@ def add_update(
     """Record a timeline event; a decision with findings updates the claims, the outcome and
     `decided_on` in the same transaction."""
     case = _editable(session, principal, case_id, None, Role.staff, "post updates")
+    if body.interim is not None:
+        _forum(session, body.interim.forum_id, field="interim.forum_id")
     if body.findings:
         policy.require_role(principal, case, Role.litigator, "record findings")
         claims = {c.id: c for c in repo.claims_of(session, [case.id])[case.id]}
@@ -603,10 +606,14 @@ def add_update(
         internal=body.internal,
         author_id=principal.user_id,
         findings=[f.model_dump(mode="json") for f in body.findings] if body.findings else None,
+        notified_on=body.notified_on,
+        interim=body.interim.model_dump(mode="json") if body.interim else None,
     )
     session.add(update)
     _touch(case, principal, now)
     session.flush()
+    if body.kind is UpdateKind.domestic_final:
+        deadlines.compute_for_update(session, principal, case, update, now=now)
     audit.record(
         session,
         principal,

@@ -26,8 +26,20 @@ MAX_BACKOFF = timedelta(hours=1)
 Handler = Callable[[Session, Mapping[str, Any], Mailer, datetime], None]
 
 
-def enqueue(session: Session, topic: str, payload: Mapping[str, Any], *, now: datetime) -> None:
-    session.add(OutboxMessage(topic=topic, payload=dict(payload), created_at=now, available_at=now))
+def enqueue(
+    session: Session,
+    topic: str,
+    payload: Mapping[str, Any],
+    *,
+    now: datetime,
+    available_at: datetime | None = None,
+) -> None:
+    """Queue a side effect with the change that causes it; not before `available_at`."""
+    session.add(
+        OutboxMessage(
+            topic=topic, payload=dict(payload), created_at=now, available_at=available_at or now
+        )
+    )
 
 
 def enqueue_mail(session: Session, mail: Mail, *, now: datetime) -> None:

@@ -1,0 +1,1 @@
+"""Admissibility deadlines, manual dates, reminders and calendar feeds."""

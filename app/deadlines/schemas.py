@@ -1,0 +1,64 @@
+"""Deadline and calendar-feed bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from app.core.types import IsoDate
+
+
+class DeadlineCreate(BaseModel):
+    """A date set by a court or agreed with a client, beside the computed ones."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=300)
+    due_on: IsoDate
+    note: str | None = Field(default=None, max_length=2_000)
+    internal: StrictBool = Field(
+        default=True, description="Visible to the owning organisation only."
+    )
+
+
+class DeadlineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    case_id: uuid.UUID
+    forum_id: str | None = Field(description="The route's forum; none for a manual date.")
+    rule: str = Field(description="`four_months`, `reasonable_time`, ... or `manual`.")
+    title: str
+    starts_on: date | None
+    due_on: date | None = Field(description="None: a reasonable-time standard, see `note`.")
+    note: str | None
+    source: str | None = Field(description="The treaty article or rule of procedure.")
+    uncertain: bool
+    internal: bool
+    dismissed_at: datetime | None
+    created_at: datetime
+
+
+class UpcomingQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    within: int = Field(default=30, ge=1, le=366, description="Days from today.")
+    organisation_id: uuid.UUID | None = None
+
+
+class FeedCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organisation_id: uuid.UUID | None = Field(
+        default=None, description="One organisation's deadlines; none: all of yours."
+    )
+
+
+class FeedRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    organisation_id: uuid.UUID | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class FeedCreated(FeedRead):
+    url: str = Field(description="The secret feed URL, shown once: subscribe to it.")
