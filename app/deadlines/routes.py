@@ -78,7 +78,7 @@ def reopen_deadline(
 def upcoming_deadlines(
     query: Annotated[UpcomingQuery, Query()], session: SessionDep, principal: UserDep
 ) -> list[DeadlineRead]:
-    """My organisations' open deadlines in the next `within` days, soonest first."""
+    """My organisations' open deadlines in the next `within` days (`30d`), soonest first."""
     return service.upcoming(session, principal, query, today=utcnow().date())
 
 

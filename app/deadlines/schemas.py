@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from app.core.types import IsoDate
+
+MAX_WITHIN_DAYS = 366
 
 
 class DeadlineCreate(BaseModel):
@@ -41,8 +43,23 @@ class DeadlineRead(BaseModel):
 
 class UpcomingQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    within: int = Field(default=30, ge=1, le=366, description="Days from today.")
+    within: str = Field(
+        default="30d",
+        pattern=r"^[1-9][0-9]{0,2}d?$",
+        description="Days from today, as `30d` or `30` (at most 366).",
+    )
     organisation_id: uuid.UUID | None = None
+
+    @field_validator("within")
+    @classmethod
+    def _at_most_a_year(cls, value: str) -> str:
+        if int(value.rstrip("d")) > MAX_WITHIN_DAYS:
+            raise ValueError(f"at most {MAX_WITHIN_DAYS} days")
+        return value
+
+    @property
+    def days(self) -> int:
+        return int(self.within.rstrip("d"))
 
 
 class FeedCreate(BaseModel):

@@ -230,7 +230,7 @@ def upcoming(
         if query.organisation_id not in orgs:
             raise PermissionDenied("Only members see an organisation's deadlines.")
         orgs = frozenset({query.organisation_id})
-    rows = repo.upcoming(session, orgs, start=today, end=today + timedelta(days=query.within))
+    rows = repo.upcoming(session, orgs, start=today, end=today + timedelta(days=query.days))
     return [DeadlineRead.model_validate(d) for d, _ in rows]
 
 

@@ -240,8 +240,21 @@ class TestWhoSeesAndChanges:
             json={"title": "Reply to the Government's observations", "due_on": due},
             headers=as_user(team.staff),
         )
-        soon = client.get("/api/v1/deadlines", params={"within": 30}, headers=as_user(team.viewer))
+        soon = client.get(
+            "/api/v1/deadlines", params={"within": "30d"}, headers=as_user(team.viewer)
+        )
 
         assert r.status_code == 201
         assert r.json()["rule"] == "manual" and r.json()["internal"] is True
         assert [d["title"] for d in soon.json()] == ["Reply to the Government's observations"]
+
+
+@pytest.mark.parametrize("within", ["0", "0d", "367d", "30 days", "-1", "d"])
+def test_a_bad_window_is_422(
+    client: TestClient, session: Session, as_user: Any, within: str
+) -> None:
+    user = make_user(session, member_of=make_org(session), role=Role.viewer)
+
+    r = client.get("/api/v1/deadlines", params={"within": within}, headers=as_user(user))
+
+    assert_problem(r, 422, "validation_error")

@@ -623,7 +623,34 @@ def test_verdict(
 
     assert (v.transferability, v.rule) == (kind, rule)
     assert v.instrument_id == instrument
-    assert v.source
+    sentence = explain.verdict_sentence(
+        v, forum=forums()[forum].name, state=target, instrument=instrument
+    )
+    assert RULE_PHRASES[rule] in sentence, sentence
+    assert f"({v.source})" in sentence
+    assert sentence.endswith(explain.UNVERIFIED) == v.uncertain
+
+
+# What the sentence of each rule must say: the legal point a lawyer relies on.
+RULE_PHRASES = {
+    Rule.own_court: "its decisions bind the courts below it",
+    Rule.own_first_instance: "binds the parties only",
+    Rule.foreign_court: "is a court of another State",
+    Rule.inter_partes: "as the respondent State",
+    Rule.res_interpretata: "binds only its respondent State",
+    Rule.conventionality_control: "conventionality control",
+    Rule.court_interpretation: "authoritatively interprets that treaty",
+    Rule.advisory_opinion: "An advisory opinion binds no State",
+    Rule.treaty_body: "are not legally binding",
+    Rule.eu_law: "as an EU Member State",
+    Rule.retained_eu_case_law: "retained (now assimilated) case law",
+    Rule.after_eu_withdrawal: "does not bind its courts",
+    Rule.recommendation: "are recommendations, not judgments",
+    Rule.withdrawn: "has left",
+    Rule.signatory_only: "but has not ratified it",
+    Rule.not_party: "is not a party to",
+    Rule.no_legal_effect: "does not adjudicate",
+}
 
 
 def test_there_are_at_least_forty_scenarios() -> None:
