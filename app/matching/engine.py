@@ -72,13 +72,12 @@ class ClaimMatch:
     provision: str | None  # the precedent provision that matched, e.g. "ACHR:7"
     kind: MatchKind
     basis: str | None = None  # crosswalk basis for equivalents
-    finding: str = "violation"  # the precedent's finding on its claim
     instrument_id: str | None = None  # the instrument the precedent applied to the claim
     weight: float = 1.0  # how closely the crosswalk ties the query claim to the right
+    strength: float = field(init=False, compare=False)  # read per claim row: computed once
 
-    @property
-    def strength(self) -> float:
-        return MATCH_STRENGTH[self.kind] * self.weight
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "strength", MATCH_STRENGTH[self.kind] * self.weight)
 
 
 @dataclass(frozen=True, slots=True)

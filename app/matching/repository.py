@@ -171,34 +171,28 @@ def equivalents(session: Session, rights: set[str]) -> dict[uuid.UUID, tuple[str
     return out
 
 
-def provision_keys(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+def provision_keys(session: Session) -> dict[uuid.UUID, str]:
+    """Every provision's key ("ECHR:5-1-f"): a few thousand small rows, read once a match."""
     return {
-        p.id: f"{p.instrument_id}:{p.path}"
-        for p in session.scalars(select(Provision).where(Provision.id.in_(ids)))
+        i: f"{instrument}:{path}"
+        for i, instrument, path in session.execute(
+            select(Provision.id, Provision.instrument_id, Provision.path)
+        )
     }
 
 
 def claim_rows(
     session: Session, filters: list[Any], rights: set[str], provisions: set[uuid.UUID]
 ) -> Any:
-    """(case id, right, finding, provision ids, first provision key) of every decided claim
-    of a candidate on one of the rights or provisions."""
+    """(case id, right, finding, provision ids) of every decided claim of a candidate on one
+    of the rights or provisions."""
     # Untyped: the driver already returns UUIDs, and tens of thousands of claims at scale
     # would each pay for a per-element conversion.
     claim_provisions = func.array_agg(claim_provision.c.provision_id, type_=NullType())
-    # The claim's first provision ("ECHR:5-1-f"), named where a match is on its right only.
-    first_provision = func.min(Provision.instrument_id + ":" + Provision.path)
     return session.execute(
-        select(
-            RightsClaim.case_id,
-            RightsClaim.right_id,
-            RightsClaim.finding,
-            claim_provisions,
-            first_provision,
-        )
+        select(RightsClaim.case_id, RightsClaim.right_id, RightsClaim.finding, claim_provisions)
         .join(LegalCase, LegalCase.id == RightsClaim.case_id)
         .outerjoin(claim_provision, claim_provision.c.claim_id == RightsClaim.id)
-        .outerjoin(Provision, Provision.id == claim_provision.c.provision_id)
         .where(
             *filters,
             RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS | ADVERSE_FINDINGS)),

@@ -171,14 +171,13 @@ def _knock_on(
     if not request.include_partial:
         ids = {i for i in ids if cases[i].outcome is not Outcome.partial}
     law = _law(session, subject.target, {c.forum_id for c in cases.values()})
-    verdicts = {i: _verdicts(law, cases[i], legal.get(i)) for i in ids | adverse_ids}
     reception = repo.reception(session, principal, ids, request.decided_before, cases)
     candidates = [
         engine.Candidate(
             case_id=i,
             text_score=text_scores.get(i, 0.0),
             matches=tuple(legal[i].support if i in legal else ()),
-            transferability=verdicts[i].overall.transferability,
+            transferability=_overall(law, cases[i], legal.get(i)).transferability,
             importance=cases[i].importance,
             knock_on_citations=reception[i][0],
             negative_treatments=reception[i][1],
@@ -206,7 +205,6 @@ def _knock_on(
             subject,
             precedents[s.candidate.case_id],
             legal.get(s.candidate.case_id, Findings()),
-            verdicts[s.candidate.case_id],
             evidence.get(s.candidate.case_id, []),
             s,
         )
@@ -222,9 +220,7 @@ def _knock_on(
         },
         candidates=len(candidates),
         results=results,
-        adverse=[
-            _result(law, subject, precedents[i], legal[i], verdicts[i], [], None) for i in adverse
-        ],
+        adverse=[_result(law, subject, precedents[i], legal[i], [], None) for i in adverse],
     )
     return matched, precedents
 
@@ -248,6 +244,8 @@ class Findings:
 
     support: list[ClaimMatch] = field(default_factory=list)
     adverse: list[ClaimMatch] = field(default_factory=list)
+    # (won, query claim) -> the precedent's finding on the claim that matched it.
+    decided: dict[tuple[bool, str], str] = field(default_factory=dict)
 
 
 def _legal_candidates(
@@ -260,39 +258,46 @@ def _legal_candidates(
         return {}
     related = repo.related_rights(session, rights)
     equivalents = repo.equivalents(session, rights)
-    keys = repo.provision_keys(session, set(equivalents) | provisions)
+    keys = repo.provision_keys(session)
     rows = repo.claim_rows(session, filters, rights | related, set(equivalents) | provisions)
-    best: dict[uuid.UUID, dict[tuple[bool, str], ClaimMatch]] = defaultdict(dict)
+    # Per case and (won, query claim): the closest match and the finding it carries.
+    best: dict[uuid.UUID, dict[tuple[bool, str], tuple[ClaimMatch, Any]]] = defaultdict(dict)
     # Claims repeat the same right and provisions across thousands of cases: match each
-    # combination once.
+    # combination once, whatever its finding.
     known: dict[tuple[Any, ...], list[ClaimMatch]] = {}
-    for case_id, right, finding, prov_ids, named in rows:
-        key = (right, finding, named, tuple(sorted(p for p in prov_ids if p is not None)))
-        if key not in known:
-            known[key] = [
+    for case_id, right, finding, prov_ids in rows:
+        key = (right, tuple(sorted(p for p in prov_ids if p is not None)))
+        matches = known.get(key)
+        if matches is None:
+            # The claim's first provision, named where the match is on its right only.
+            named = min((keys[p] for p in key[1]), default=None)
+            matches = known[key] = [
                 m
                 for q in subject.claims
-                if (
-                    m := _best_match(
-                        q, right, key[3], related, equivalents, keys, finding.value, named
-                    )
-                )
+                if (m := _best_match(q, right, key[1], related, equivalents, keys, named))
                 is not None
             ]
-        for m in known[key]:
-            slot = (finding in FAVOURABLE_FINDINGS, m.query_label)
-            held = best[case_id].get(slot)
-            if held is None or m.strength > held.strength:
-                best[case_id][slot] = m
+        won = finding in FAVOURABLE_FINDINGS
+        slots = best[case_id]
+        for m in matches:
+            held = slots.get((won, m.query_label))
+            if held is None or m.strength > held[0].strength:
+                slots[(won, m.query_label)] = (m, finding)
     out: dict[uuid.UUID, Findings] = {}
-    for case_id, matches in best.items():
-        support = [m for (won, _), m in matches.items() if won]
-        adverse = [m for (won, _), m in matches.items() if not won]
-        # A win on a more remote claim does not outweigh a loss on the claim itself: where
-        # the closest match went against the claimant, that claim finds no support here.
-        lost = {m.query_label: m.strength for m in adverse}
-        support = [m for m in support if m.strength >= lost.get(m.query_label, 0.0)]
-        out[case_id] = Findings(support, adverse)
+    for case_id, slots in best.items():
+        found = out[case_id] = Findings()
+        lost: dict[str, float] = {}
+        for (won, label), (m, finding) in slots.items():
+            found.decided[(won, label)] = finding
+            if won:
+                found.support.append(m)
+            else:
+                found.adverse.append(m)
+                lost[label] = m.strength
+        if lost:
+            # A win on a more remote claim does not outweigh a loss on the claim itself:
+            # where the closest match went against the claimant, that claim finds no support.
+            found.support = [m for m in found.support if m.strength >= lost.get(m.query_label, 0)]
     return out
 
 
@@ -303,7 +308,6 @@ def _best_match(
     related: set[str],
     equivalents: dict[uuid.UUID, tuple[str, Basis]],
     keys: dict[uuid.UUID, str],
-    finding: str,
     named: str | None,
 ) -> ClaimMatch | None:
     """The closest link between a query claim and a precedent's claim; a related right only
@@ -323,7 +327,6 @@ def _best_match(
             provision,
             kind,
             basis.value if basis else None,
-            finding=finding,
             instrument_id=provision.split(":")[0] if provision else None,
             weight=weight,
         )
@@ -405,6 +408,8 @@ class Law:
     routes: dict[str, list[str]]
     reservations: list[Reservation]
     labels: explain.Labels
+    # Verdicts already reached in this request: thousands of candidates share a few forums.
+    verdicts: dict[tuple[Any, ...], transfer.Verdict] = field(default_factory=dict)
 
 
 def _law(session: Session, target: str, forum_ids: set[str]) -> Law:
@@ -429,24 +434,43 @@ class Verdicts:
     overall: transfer.Verdict  # the strongest, which scoring uses
 
 
-def _verdicts(law: Law, case: Any, findings: Findings | None) -> Verdicts:
+def _verdicts(
+    law: Law, case: Any, findings: Findings | None, *, per_claim: bool = True
+) -> Verdicts:
+    """The verdict on each supporting match, and the strongest of them."""
     forum = law.forums[case.forum_id]
+    respondent = law.target.code in case.respondent_states
+    advisory = case.outcome is Outcome.advisory
+    # Only the Brexit rule reads the date, and only on which side of the transition it falls.
+    era = case.decided_on is not None and case.decided_on <= transfer.EU_TRANSITION_END
 
     def of(instrument_id: str | None) -> transfer.Verdict:
         instrument_id = instrument_id or (forum.instruments[0] if forum.instruments else None)
-        return transfer.verdict(
-            forum,
-            instrument_id,
-            law.instrument_systems.get(instrument_id or ""),
-            target=law.target,
-            respondents=case.respondent_states,
-            advisory=case.outcome is Outcome.advisory,
-            decided_on=case.decided_on,
-        )
+        key = (forum.id, instrument_id, respondent, advisory, era)
+        found = law.verdicts.get(key)
+        if found is None:
+            found = law.verdicts[key] = transfer.verdict(
+                forum,
+                instrument_id,
+                law.instrument_systems.get(instrument_id or ""),
+                target=law.target,
+                respondents=case.respondent_states,
+                advisory=advisory,
+                decided_on=case.decided_on,
+            )
+        return found
 
-    per_match = {m.query_label: of(m.instrument_id) for m in (findings.support if findings else [])}
-    overall = transfer.strongest(list(per_match.values())) or of(None)
-    return Verdicts(per_match, overall)
+    support = findings.support if findings else []
+    if not per_claim:
+        return Verdicts({}, transfer.strongest([of(m.instrument_id) for m in support]) or of(None))
+    per_match = {m.query_label: of(m.instrument_id) for m in support}
+    return Verdicts(per_match, transfer.strongest(list(per_match.values())) or of(None))
+
+
+def _overall(law: Law, case: Any, findings: Findings | None) -> transfer.Verdict:
+    """The strongest verdict, which scoring uses (the same as `_verdicts`, without the
+    per-claim map that only displayed results need)."""
+    return _verdicts(law, case, findings, per_claim=False).overall
 
 
 ADVERSE_LIMIT = 5
@@ -479,27 +503,28 @@ def _result(
     subject: Subject,
     case: LegalCase,
     findings: Findings,
-    verdicts: Verdicts,
     evidence: list[str],
     scored: engine.Scored | None,
 ) -> MatchResult:
     """The precedent with one sentence per basis: each matched claim and its finding, how
     the decision reaches the target State and why, the route to the forum, and cautions."""
+    verdicts = _verdicts(law, case, findings)
     forum = law.forums[case.forum_id]
     labels, target = law.labels, law.target
     state = labels.state(target.code)
     reasons: list[Reason] = []
     claims: list[ClaimFinding] = []
     order = [c.label for c in subject.claims]
-    for m in sorted(findings.support + findings.adverse, key=lambda m: order.index(m.query_label)):
-        v = verdicts.per_match.get(m.query_label)
+    matched = [(True, m) for m in findings.support] + [(False, m) for m in findings.adverse]
+    for supports, m in sorted(matched, key=lambda sm: order.index(sm[1].query_label)):
+        v = verdicts.per_match.get(m.query_label) if supports else None
         path = m.provision.split(":", 1)[1] if m.provision else None
         provision = labels.provision(m.instrument_id, path)
-        supports = m in findings.support
+        finding = findings.decided[(supports, m.query_label)]
         sentence = explain.claim_sentence(
             query=_query_label(labels, subject, m.query_label),
             forum=forum.name,
-            finding=m.finding,
+            finding=finding,
             provision=provision,
             kind=m.kind,
             right=labels.right(m.right_id),
@@ -514,7 +539,7 @@ def _result(
                     "provision": m.provision,
                     "match": m.kind.value,
                     "basis": m.basis,
-                    "finding": m.finding,
+                    "finding": finding,
                     "supports": supports,
                 },
             )
@@ -527,7 +552,7 @@ def _result(
                 provision=m.provision,
                 provision_label=provision or labels.right(m.right_id),
                 match=m.kind.value,
-                finding=m.finding,
+                finding=finding,
                 supports=supports,
                 transferability=v.transferability.value if v else None,
                 rule=v.rule.value if v else None,
