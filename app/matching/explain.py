@@ -30,7 +30,7 @@ FINDING_PHRASES = {
 }
 
 MATCH_PHRASES = {
-    MatchKind.same_provision: Template(""),
+    MatchKind.same_provision: Template(" ($right)"),
     MatchKind.equivalent_explicit: Template(", which states the same right ($right) expressly"),
     MatchKind.equivalent_interpretive: Template(
         ", which courts and treaty bodies read as protecting the same right ($right)"
@@ -106,6 +106,10 @@ VERDICTS = {
     ),
     Rule.not_party: Template(
         "$state is not a party to $instrument: the decision is persuasive only there ($source)."
+    ),
+    Rule.outside_eu: Template(
+        "$state is not a Member State of the European Union: the Court of Justice's reading of "
+        "$instrument is persuasive only there ($source)."
     ),
     Rule.no_legal_effect: Template(
         "$forum does not adjudicate ($source): its positions are persuasive only."

@@ -296,8 +296,11 @@ def _legal_candidates(
                 lost[label] = m.strength
         if lost:
             # A win on a more remote claim does not outweigh a loss on the claim itself:
-            # where the closest match went against the claimant, that claim finds no support.
+            # where the closest match went against the claimant, that claim finds no support;
+            # and a loss on a more remote claim than the win is no caution worth a line.
+            won_at = {m.query_label: m.strength for m in found.support}
             found.support = [m for m in found.support if m.strength >= lost.get(m.query_label, 0)]
+            found.adverse = [m for m in found.adverse if m.strength >= won_at.get(m.query_label, 0)]
     return out
 
 

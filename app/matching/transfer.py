@@ -41,6 +41,7 @@ class Rule(StrEnum):
     withdrawn = "withdrawn"
     signatory_only = "signatory_only"
     not_party = "not_party"
+    outside_eu = "outside_eu"
     no_legal_effect = "no_legal_effect"
 
 
@@ -216,7 +217,7 @@ def _eu(target: StateFacts, decided_on: date | None) -> _Found:
         return Transferability.binding, Rule.eu_law, "TFEU art. 267 and the primacy of EU law", None
     left = target.tie("TFEU")
     if left is None or left.withdrawn_on is None:
-        return Transferability.persuasive, Rule.not_party, "comparative authority", False
+        return Transferability.persuasive, Rule.outside_eu, "comparative authority", False
     if decided_on is not None and decided_on <= EU_TRANSITION_END:
         # What survives of retained (now assimilated) case law has changed since 2024.
         return (

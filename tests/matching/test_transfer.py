@@ -393,7 +393,7 @@ SCENARIOS = [
         False,
         date(2014, 1, 1),
         P,
-        Rule.not_party,
+        Rule.outside_eu,
     ),
     (
         "cjeu-tr-not-member",
@@ -405,7 +405,7 @@ SCENARIOS = [
         False,
         date(2014, 1, 1),
         P,
-        Rule.not_party,
+        Rule.outside_eu,
     ),
     # A State's own courts bind through its judicial hierarchy; foreign courts persuade.
     (
@@ -649,6 +649,7 @@ RULE_PHRASES = {
     Rule.withdrawn: "has left",
     Rule.signatory_only: "but has not ratified it",
     Rule.not_party: "is not a party to",
+    Rule.outside_eu: "is not a Member State of the European Union",
     Rule.no_legal_effect: "does not adjudicate",
 }
 
