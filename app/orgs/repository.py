@@ -67,19 +67,13 @@ def lock_admins(session: Session, org_id: uuid.UUID) -> list[uuid.UUID]:
 
 
 def invitation_for_update(
-    session: Session, org_id: uuid.UUID, invitation_id: uuid.UUID
+    session: Session, invitation_id: uuid.UUID, org_id: uuid.UUID | None = None
 ) -> Invitation | None:
-    return session.scalar(
-        select(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.organisation_id == org_id)
-        .with_for_update()
-    )
-
-
-def invitation_by_id_for_update(session: Session, invitation_id: uuid.UUID) -> Invitation | None:
-    return session.scalar(
-        select(Invitation).where(Invitation.id == invitation_id).with_for_update()
-    )
+    """The invitation, locked; with org_id, only if it is that organisation's."""
+    stmt = select(Invitation).where(Invitation.id == invitation_id)
+    if org_id is not None:
+        stmt = stmt.where(Invitation.organisation_id == org_id)
+    return session.scalar(stmt.with_for_update())
 
 
 def invitation_by_hash_for_update(session: Session, token_hash: str) -> Invitation | None:

@@ -221,7 +221,7 @@ def revoke_invitation(
 ) -> None:
     org = _organisation(session, principal, org_id)
     policy.require_member_admin(principal, org, "revoke invitations")
-    invitation = repository.invitation_for_update(session, org.id, invitation_id)
+    invitation = repository.invitation_for_update(session, invitation_id, org.id)
     if invitation is None or invitation.accepted_at is not None or invitation.revoked_at:
         raise NotFoundError("No open invitation with this id.")
     invitation.revoked_at = now
@@ -256,9 +256,7 @@ def deliver_invitation(
     The token's value exists only in the mail. If the send succeeds but the commit fails,
     the message is retried with a new token, and the mailed one never worked.
     """
-    invitation = repository.invitation_by_id_for_update(
-        session, uuid.UUID(str(payload["invitation_id"]))
-    )
+    invitation = repository.invitation_for_update(session, uuid.UUID(str(payload["invitation_id"])))
     if invitation is None or not _is_open(invitation, now):
         return  # revoked, accepted or expired before delivery: nothing to send
     org = repository.organisation(session, invitation.organisation_id)
