@@ -6,6 +6,7 @@ from app.cases import models as case_models
 from app.core import idempotency
 from app.db import Base
 from app.deadlines import models as deadline_models
+from app.matching import models as matching_models
 from app.orgs import models as org_models
 from app.outbox import models as outbox_models
 from app.pleadings import models as pleading_models
@@ -19,6 +20,7 @@ __all__ = [
     "case_models",
     "deadline_models",
     "idempotency",
+    "matching_models",
     "metadata",
     "org_models",
     "outbox_models",

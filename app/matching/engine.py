@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class MatchKind(StrEnum):
@@ -90,6 +91,9 @@ class Candidate:
     knock_on_citations: int
     negative_treatments: int
     not_implemented: bool
+    cited_by: int = 0  # decisions citing it: the leading-case signal
+    citing_states: int = 0
+    order: tuple[Any, ...] = ()  # the stable tie-break: decision date, reference key, title
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,35 +103,37 @@ class Scored:
     breakdown: dict[str, float] = field(default_factory=dict)
 
 
+# How much the single best claim match counts against the mean over all query claims: one
+# exact match on the decisive claim is worth more than weak matches on every claim.
+BEST_CLAIM_SHARE = 0.5
+# Citations at which the leading-case signal reaches 63 % of its range.
+CITATION_SCALE = 10.0
+
+
 def legal_basis_score(matches: Sequence[ClaimMatch], query_claims: int) -> float:
-    """Best match per query claim, averaged over the claims the litigator made."""
+    """Best match per query claim: the best of them and their mean over the claims the
+    litigator made, mixed by BEST_CLAIM_SHARE."""
     if query_claims <= 0:
         return 0.0
     best: dict[str, float] = {}
     for m in matches:
         best[m.query_label] = max(best.get(m.query_label, 0.0), m.strength)
-    return sum(best.values()) / query_claims
+    mean = sum(best.values()) / query_claims
+    return BEST_CLAIM_SHARE * max(best.values(), default=0.0) + (1 - BEST_CLAIM_SHARE) * mean
 
 
 def authority_score(c: Candidate) -> float:
+    """How the decision reaches the target State, its importance, and how often it is cited
+    (in-degree in the citation graph: the leading-case signal)."""
     importance = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4}.get(c.importance or 0, 0.6)
-    return 0.8 * TRANSFER_STRENGTH[c.transferability] + 0.2 * importance
+    cited = 1 - math.exp(-c.cited_by / CITATION_SCALE)
+    return 0.7 * TRANSFER_STRENGTH[c.transferability] + 0.15 * importance + 0.15 * cited
 
 
 def reception_score(c: Candidate) -> float:
     followed = 1 - math.exp(-c.knock_on_citations / 3)
     penalty = 0.25 * min(c.negative_treatments, 2) + (0.3 if c.not_implemented else 0.0)
     return max(0.0, followed - penalty)
-
-
-def score_without_text(c: Candidate, query_claims: int, weights: Weights) -> float:
-    """The part of the score that does not depend on the text basis."""
-    w = weights.normalised()
-    return (
-        w.legal_basis * legal_basis_score(c.matches, query_claims)
-        + w.authority * authority_score(c)
-        + w.reception * reception_score(c)
-    )
 
 
 def rank(
@@ -138,7 +144,7 @@ def rank(
     *,
     top_text: float | None = None,
 ) -> list[Scored]:
-    """Deterministic ranking: score, then more knock-on citations, then id.
+    """Deterministic ranking: score, then the candidates' stable order keys.
 
     Text scores count relative to ``top_text``, by default the best among the candidates.
     """
@@ -160,5 +166,5 @@ def rank(
             + w.reception * breakdown["reception"]
         )
         scored.append(Scored(c, round(score, 6), {k: round(v, 4) for k, v in breakdown.items()}))
-    scored.sort(key=lambda s: (-s.score, -s.candidate.knock_on_citations, s.candidate.case_id))
+    scored.sort(key=lambda s: (-s.score, s.candidate.order, s.candidate.case_id))
     return scored[:limit]

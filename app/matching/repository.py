@@ -5,16 +5,30 @@ from __future__ import annotations
 
 import html
 import math
-import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Uuid, any_, bindparam, func, literal_column, not_, or_, select
+from sqlalchemy import (
+    Double,
+    Integer,
+    Text,
+    Uuid,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy import text as sql_text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -27,12 +41,16 @@ from app.cases.models import (
     POSITIVE_TREATMENTS,
     CaseCitation,
     LegalCase,
+    Outcome,
     RightsClaim,
     claim_provision,
 )
 from app.matching.explain import Labels
+from app.matching.models import CaseMatchFeatures as F
+from app.matching.models import CasePosting, MatchCorpus
 from app.matching.schemas import MatchRequest, MinFinding
 from app.matching.transfer import ForumFacts, StateFacts, Tie
+from app.orgs.visibility import readable
 from app.reference.models import (
     Basis,
     ComplaintRoute,
@@ -134,25 +152,40 @@ def any_array(ids: Iterable[uuid.UUID]) -> Any:
     return any_(bindparam("ids", list(ids), type_=ARRAY(Uuid), unique=True))
 
 
-def case_filters(
+def candidate_filters(
     principal: Principal, request: MatchRequest, target: str, exclude_case: uuid.UUID | None
 ) -> list[Any]:
-    """The candidates' conditions: readable, decided in time, from elsewhere."""
-    conds: list[Any] = [case_repo.visible(principal)]
+    """The conditions on every candidate's feature row: readable, decided in time, from
+    elsewhere."""
+    conds: list[Any] = [readable(principal, F.owner_org_id, F.visibility)]
     if request.decided_before:
-        conds.append(LegalCase.decided_on < request.decided_before)
+        conds.append(F.decided_on < request.decided_before)
     if request.exclude_same_jurisdiction:
-        conds.append(not_(LegalCase.respondent_states.contains([target])))
-        conds.append(LegalCase.forum_jurisdiction != target)
+        conds.append(not_(F.respondent_states.contains([target])))
+        conds.append(F.forum_jurisdiction != target)
     if exclude_case:
-        conds.append(LegalCase.id != exclude_case)
+        conds.append(F.case_id != exclude_case)
     return conds
 
 
-def findings_filter(min_finding: MinFinding) -> Any:
-    if min_finding is MinFinding.violation:
-        return RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS))
-    return literal_column("true")
+def ranked_filters(request: MatchRequest) -> list[Any]:
+    """What a ranked candidate needs beyond `candidate_filters`: a claim decided (won, by
+    default), and no partial outcome unless asked for."""
+    decided = (
+        F.won_claims
+        if request.min_finding is MinFinding.violation
+        else F.won_claims + F.lost_claims
+    )
+    conds: list[Any] = [decided > 0]
+    if not request.include_partial:
+        conds.append(F.outcome != Outcome.partial)
+    return conds
+
+
+def stable_order() -> list[Any]:
+    """Ties go to the later decision, then to the reference key and title: never to ids,
+    which differ between two imports of the same corpus."""
+    return [F.decided_on.desc().nulls_last(), F.reference_key.nulls_last(), F.title, F.case_id]
 
 
 def related_rights(session: Session, rights: set[str]) -> set[str]:
@@ -182,19 +215,18 @@ def provision_keys(session: Session) -> dict[uuid.UUID, str]:
 
 
 def claim_rows(
-    session: Session, filters: list[Any], rights: set[str], provisions: set[uuid.UUID]
+    session: Session, ids: Iterable[uuid.UUID], rights: set[str], provisions: set[uuid.UUID]
 ) -> Any:
-    """(case id, right, finding, provision ids) of every decided claim of a candidate on one
+    """(case id, right, finding, provision ids) of every decided claim of these cases on one
     of the rights or provisions."""
-    # Untyped: the driver already returns UUIDs, and tens of thousands of claims at scale
-    # would each pay for a per-element conversion.
+    # Untyped: the driver already returns UUIDs, and thousands of claims would each pay for
+    # a per-element conversion.
     claim_provisions = func.array_agg(claim_provision.c.provision_id, type_=NullType())
     return session.execute(
         select(RightsClaim.case_id, RightsClaim.right_id, RightsClaim.finding, claim_provisions)
-        .join(LegalCase, LegalCase.id == RightsClaim.case_id)
         .outerjoin(claim_provision, claim_provision.c.claim_id == RightsClaim.id)
         .where(
-            *filters,
+            RightsClaim.case_id == any_array(ids),
             RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS | ADVERSE_FINDINGS)),
             or_(
                 RightsClaim.right_id.in_(rights),
@@ -205,166 +237,236 @@ def claim_rows(
     )
 
 
-def scoring_rows(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    """Only the columns scoring needs: candidates run to tens of thousands at scale."""
+def feature_rows(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """What scoring and the legal rules read of each candidate."""
     return {
-        row.id: row
+        row.case_id: row
         for row in session.execute(
             select(
-                LegalCase.id,
-                LegalCase.forum_id,
-                LegalCase.forum_jurisdiction,
-                LegalCase.respondent_states,
-                LegalCase.importance,
-                LegalCase.outcome,
-                LegalCase.implementation_status,
-                LegalCase.decided_on,
-            ).where(LegalCase.id == any_array(ids))
+                F.case_id,
+                F.forum_id,
+                F.forum_jurisdiction,
+                F.respondent_states,
+                F.importance,
+                F.outcome,
+                F.implementation_status,
+                F.decided_on,
+                F.reference_key,
+                F.title,
+            ).where(F.case_id == any_array(ids))
         )
     }
 
 
-# ---------------------------------------------------------------- text
+# ---------------------------------------------------------------- legal basis
 
 
-QUERY_TERMS = 40
-# The facts' most frequent words, among which the query keeps the most telling.
-TERM_POOL = 150
-_WORD = re.compile(r"[a-z]{4,}")
-_STOP = frozenset(
-    [
-        "that",
-        "this",
-        "with",
-        "from",
-        "were",
-        "have",
-        "been",
-        "which",
-        "their",
-        "there",
-        "they",
-        "them",
-        "than",
-        "then",
-        "also",
-        "into",
-        "upon",
-        "other",
-        "such",
-        "these",
-        "those",
-        "only",
-        "more",
-        "most",
-        "some",
-        "very",
-        "when",
-        "where",
-        "while",
-        "would",
-        "could",
-        "should",
-        "about",
-        "after",
-        "before",
-        "between",
-        "under",
-        "over",
-        "being",
-        "does",
-        "done",
-        "said",
-        "same",
-        "each",
-        "both",
-        "what",
-        "your",
-        "applicant",
-        "applicants",
-        "court",
-        "government",
-        "article",
-        "case",
-        "state",
-        "states",
-    ]
-)
+@dataclass(frozen=True)
+class Tier:
+    """Claims on any of these provisions or rights match one query claim this strongly."""
+
+    strength: float
+    provisions: tuple[uuid.UUID, ...] = ()
+    rights: tuple[str, ...] = ()
 
 
-def facts_query(session: Session, facts: str) -> Any:
-    """An OR-query of the facts' most telling words (a long text ANDed would match nothing).
-
-    A word tells more the more often the facts use it and the fewer cases contain it
-    (tf-idf). How many cases contain a word comes from PostgreSQL's own statistics on the
-    search vectors; a word missing from its most common lexemes is rarer than any listed.
-    Without statistics (a new database) the facts' counts alone decide.
-    """
-    counts = Counter(w for w in _WORD.findall(facts.lower()) if w not in _STOP)
-    pool = [w for w, _ in counts.most_common(TERM_POOL)]
-    if not pool:
-        return None  # claims only: nothing to ask the database
-    # Words the stemmer drops as stop words have no row.
-    shares: dict[str, float | None] = {
-        word: share for word, share in session.execute(_CORPUS_SHARES, {"words": pool})
-    }
-    if not shares:
-        return None
-    rarest = min((share for share in shares.values() if share is not None), default=1.0)
-
-    def telling(word: str) -> float:
-        return (1 + math.log(counts[word])) * math.log1p(1 / (shares[word] or rarest))
-
-    chosen = sorted(shares, key=lambda w: (-telling(w), pool.index(w)))[:QUERY_TERMS]
-    return func.to_tsquery(literal_column("'english'::regconfig"), " | ".join(chosen))
-
-
-# Each word's stem with the share of cases whose search vector holds it, where ANALYZE
-# counted it among the most common elements (null otherwise).
-_CORPUS_SHARES = sql_text(
-    """
-    WITH common AS (
-        SELECT e.lexeme, e.share
-        FROM pg_stats s,
-            unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
-                AS e(lexeme, share)
-        WHERE s.schemaname = current_schema() AND s.tablename = 'legal_case'
-            AND s.attname = 'search_vector'
-    )
-    SELECT w.word, common.share
-    FROM unnest(CAST(:words AS text[])) AS w(word)
-    CROSS JOIN LATERAL unnest(ts_lexize('english_stem', w.word)) AS l(lexeme)
-    LEFT JOIN common ON common.lexeme = l.lexeme
-    """
-)
-
-
-def top_text(
-    session: Session, tsq: Any, filters: list[Any], min_finding: MinFinding, limit: int
-) -> dict[uuid.UUID, float]:
-    """The wins whose texts match the facts best, with their text scores."""
-    rank = text_rank(tsq)
-    won = select(RightsClaim.case_id).where(findings_filter(min_finding))
-    top = session.execute(
-        select(LegalCase.id, rank)
-        .where(*filters, LegalCase.search_vector.op("@@")(tsq), LegalCase.id.in_(won))
-        .order_by(rank.desc(), LegalCase.id)
+def legal_top(
+    session: Session, claims: list[list[Tier]], filters: list[Any], limit: int, lost_too: bool
+) -> list[uuid.UUID]:
+    """The candidates whose won claims (or, with `lost_too`, any decided claims) meet the
+    query claims best: the best tier per query claim, summed, from the GIN-indexed arrays
+    of their feature rows."""
+    won_provisions: Any = F.won_provisions
+    won_rights: Any = F.won_rights
+    if lost_too:
+        won_provisions = func.array_cat(F.won_provisions, F.lost_provisions)
+        won_rights = func.array_cat(F.won_rights, F.lost_rights)
+    rights = sorted({r for tiers in claims for t in tiers for r in t.rights})
+    provisions = sorted({p for tiers in claims for t in tiers for p in t.provisions})
+    if not rights and not provisions:
+        return []
+    per_claim = []
+    for tiers in claims:
+        options: list[Any] = [literal_column("0.0")]
+        for t in tiers:
+            if t.provisions:
+                overlap = won_provisions.op("&&")(_uuids(t.provisions))
+                options.append(case((overlap, t.strength), else_=0.0))
+            if t.rights:
+                overlap = won_rights.op("&&")(_texts(t.rights))
+                options.append(case((overlap, t.strength), else_=0.0))
+        per_claim.append(func.greatest(*options))
+    score = sum(per_claim[1:], per_claim[0])
+    conds = []
+    if rights:
+        conds.append(won_rights.op("&&")(_texts(rights)))
+    if provisions:
+        conds.append(won_provisions.op("&&")(_uuids(provisions)))
+    rows = session.scalars(
+        select(F.case_id)
+        .where(*filters, or_(*conds))
+        .order_by(score.desc(), F.importance.nulls_last(), *stable_order())
         .limit(limit)
     )
-    return {i: float(r) for i, r in top}
+    return list(rows)
 
 
-def text_rank(tsq: Any) -> Any:
-    return func.ts_rank(LegalCase.search_vector, tsq, 32)
-
-
-def text_ranks(session: Session, tsq: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, float]:
-    return {
-        i: float(r)
-        for i, r in session.execute(
-            select(LegalCase.id, text_rank(tsq)).where(LegalCase.id == any_array(ids))
+def adverse_pool(
+    session: Session,
+    filters: list[Any],
+    jurisdictions: Iterable[str],
+    rights: set[str],
+    provisions: set[uuid.UUID],
+    limit: int,
+) -> list[uuid.UUID]:
+    """Decisions of these jurisdictions' forums that went against a claim on these rights
+    or provisions, the most important and latest first."""
+    conds = []
+    if rights:
+        conds.append(F.lost_rights.overlap(_texts(sorted(rights))))
+    if provisions:
+        conds.append(F.lost_provisions.overlap(_uuids(sorted(provisions))))
+    if not conds:
+        return []
+    return list(
+        session.scalars(
+            select(F.case_id)
+            .where(*filters, F.forum_jurisdiction.in_(sorted(jurisdictions)), or_(*conds))
+            .order_by(F.importance.nulls_last(), *stable_order())
+            .limit(limit)
         )
-    }
+    )
+
+
+def _uuids(values: Iterable[uuid.UUID]) -> Any:
+    return bindparam(None, list(values), type_=ARRAY(Uuid), unique=True)
+
+
+def _texts(values: Iterable[str]) -> Any:
+    return bindparam(None, list(values), type_=ARRAY(Text), unique=True)
+
+
+# ---------------------------------------------------------------- text: BM25
+
+# Okapi BM25 over each case's title, holding, keywords, facts and law (one document, term
+# frequencies summed over the fields; see migration 0013). k1 and b as in Lucene; a query
+# term's frequency in the facts saturates as in BM25's k3 (Robertson et al., TREC-3).
+K1 = 1.2
+B = 0.75
+K3 = 8.0
+# The facts' most telling terms (highest idf times saturated query frequency) that a query
+# keeps: a 10,000-word facts section would otherwise read half the index.
+QUERY_TERMS = 48
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    term_ids: list[int]
+    weights: list[float]  # idf times the saturated query term frequency
+    lexemes: list[str]
+    avgdl: float
+
+    def tsquery(self) -> Any:
+        """The terms as a tsquery, for quoting passages (already stemmed: cast, not parsed)."""
+        quoted = " | ".join("'" + t.replace("'", "''") + "'" for t in self.lexemes)
+        return cast(quoted, TSQUERY)
+
+
+def text_query(session: Session, facts: str) -> TextQuery | None:
+    """The facts' most telling terms, weighted by BM25's idf from the term statistics that
+    every write keeps current. Words no case uses, and stop words, have no term."""
+    if not facts.strip():
+        return None
+    corpus = session.get(MatchCorpus, 1)
+    if corpus is None or corpus.docs == 0:
+        return None
+    n = corpus.docs
+    rows = session.execute(_QUERY_TERMS, {"facts": facts}).all()
+    if not rows:
+        return None
+
+    def weight(df: int, qtf: int) -> float:
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return idf * (K3 + 1) * qtf / (K3 + qtf)
+
+    chosen = sorted(rows, key=lambda r: (-weight(r.df, r.qtf), r.term))[:QUERY_TERMS]
+    return TextQuery(
+        term_ids=[r.id for r in chosen],
+        weights=[weight(r.df, r.qtf) for r in chosen],
+        lexemes=[r.term for r in chosen],
+        avgdl=corpus.total_len / n,
+    )
+
+
+_QUERY_TERMS = sql_text(
+    """
+    SELECT t.id, t.term, t.df, u.qtf
+    FROM (
+        SELECT lexeme, cardinality(positions) AS qtf
+        FROM unnest(to_tsvector('english'::regconfig, comity_unaccent(:facts)))
+    ) AS u
+    JOIN match_term t ON t.term = u.lexeme
+    WHERE t.df > 0
+    """
+)
+
+
+def _bm25(q: TextQuery) -> tuple[Any, Any]:
+    """(query terms as rows, the BM25 sum over a case's postings of them)."""
+    terms = select(
+        func.unnest(bindparam(None, q.term_ids, type_=ARRAY(Integer), unique=True)).label(
+            "term_id"
+        ),
+        func.unnest(bindparam(None, q.weights, type_=ARRAY(Double), unique=True)).label("w"),
+    ).cte("query_terms")
+    p = CasePosting
+    norm = K1 * (1 - B) + (K1 * B / q.avgdl) * p.dl
+    score = func.sum(terms.c.w * p.tf * (K1 + 1) / (p.tf + norm))
+    return terms, score
+
+
+def text_top(
+    session: Session, q: TextQuery, filters: list[Any], limit: int
+) -> dict[uuid.UUID, float]:
+    """The candidates whose texts score best for the facts, with their BM25 scores."""
+    terms, score = _bm25(q)
+    p = CasePosting
+    scores = (
+        select(p.case_id, score.label("bm25"))
+        .join(terms, terms.c.term_id == p.term_id)
+        .group_by(p.case_id)
+        .cte("scores")
+        .prefix_with("MATERIALIZED")
+    )
+    rows = session.execute(
+        select(scores.c.case_id, scores.c.bm25)
+        .join(F, F.case_id == scores.c.case_id)
+        .where(*filters)
+        .order_by(scores.c.bm25.desc(), *stable_order())
+        .limit(limit)
+    )
+    return {i: float(s) for i, s in rows}
+
+
+def text_scores(session: Session, q: TextQuery, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, float]:
+    """BM25 scores of these cases."""
+    terms, score = _bm25(q)
+    p = CasePosting
+    rows = session.execute(
+        select(p.case_id, score)
+        .join(terms, terms.c.term_id == p.term_id)
+        .where(p.case_id == any_array(ids))
+        .group_by(p.case_id)
+    )
+    return {i: float(s) for i, s in rows}
+
+
+@dataclass(frozen=True)
+class Reception:
+    followed_abroad: int  # positive treatments by decisions on other States
+    negative: int  # distinguished, criticised, overruled...
+    cited_by: int  # decisions citing it at all: the leading-case signal
+    citing_states: int  # the States those decisions concern
 
 
 def reception(
@@ -373,15 +475,16 @@ def reception(
     ids: set[uuid.UUID],
     cutoff: date | None,
     cases: dict[uuid.UUID, Any],
-) -> dict[uuid.UUID, tuple[int, int]]:
-    """(positive citations from other jurisdictions, negative treatments), before the cutoff."""
-    out = {i: (0, 0) for i in ids}
+) -> dict[uuid.UUID, Reception]:
+    """How each case was received by the readable decisions before the cutoff."""
+    out = {i: Reception(0, 0, 0, 0) for i in ids}
     if not ids:
         return out
     citing = LegalCase
     stmt = (
         select(
             CaseCitation.cited_case_id,
+            CaseCitation.citing_case_id,
             CaseCitation.treatment,
             citing.respondent_states,
             citing.forum_jurisdiction,
@@ -391,26 +494,36 @@ def reception(
     )
     if cutoff:
         stmt = stmt.where(citing.decided_on < cutoff)
-    counts: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0, 0])
-    for cited, treatment, states, jurisdiction in session.execute(stmt):
+    followed: Counter[uuid.UUID] = Counter()
+    negative: Counter[uuid.UUID] = Counter()
+    citers: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    states: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for cited, by, treatment, respondents, jurisdiction in session.execute(stmt):
         if cited is None:
             continue
         target = cases[cited]
         abroad = (
-            not (set(states) & set(target.respondent_states))
+            not (set(respondents) & set(target.respondent_states))
             or jurisdiction != target.forum_jurisdiction
         )
         if treatment in POSITIVE_TREATMENTS and abroad:
-            counts[cited][0] += 1
+            followed[cited] += 1
         elif treatment in NEGATIVE_TREATMENTS:
-            counts[cited][1] += 1
-    out.update({i: (c[0], c[1]) for i, c in counts.items()})
+            negative[cited] += 1
+        citers[cited].add(by)
+        states[cited].update(respondents or [jurisdiction])
+    for i in citers:
+        out[i] = Reception(followed[i], negative[i], len(citers[i]), len(states[i]))
     return out
 
 
-def evidence(session: Session, ids: list[uuid.UUID], tsq: Any) -> dict[uuid.UUID, list[str]]:
-    if tsq is None or not ids:
+def evidence(
+    session: Session, ids: list[uuid.UUID], q: TextQuery | None
+) -> dict[uuid.UUID, list[str]]:
+    """Up to two passages of each case's holding and facts where the query's terms occur."""
+    if q is None or not ids:
         return {}
+    tsq = q.tsquery()
     options = "StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=10, MaxFragments=2"
     document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
     rows = session.execute(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from app.cases.models import (
 from app.errors import FieldError, NotFoundError, ValidationFailed
 from app.matching import engine, explain, transfer
 from app.matching import repository as repo
-from app.matching.engine import ClaimMatch, MatchKind
+from app.matching.engine import MATCH_STRENGTH, ClaimMatch, MatchKind
 from app.matching.schemas import (
     ClaimFinding,
     Draft,
@@ -46,10 +45,6 @@ from app.reference.models import (
     RightConcept,
     SystemMembership,
 )
-
-TEXT_CANDIDATES = 200
-# Candidates ranked on text per round trip once the top text matches are known.
-RANK_BATCH = 500
 
 
 @dataclass
@@ -148,56 +143,64 @@ def find_knock_on_wins(
     return _knock_on(session, principal, request)[0]
 
 
+# Candidates per source: the best text matches, and the best legal matches. The union is
+# ranked exactly, and its best ones explained.
+TEXT_WINDOW = 200
+LEGAL_WINDOW = 200
+ADVERSE_WINDOW = 50
+
+
 def _knock_on(
     session: Session, principal: Principal, request: MatchRequest
 ) -> tuple[MatchResults, dict[uuid.UUID, LegalCase]]:
     subject = _subject(session, principal, request)
-    filters = repo.case_filters(principal, request, subject.target, subject.exclude_case)
-    legal = _legal_candidates(session, subject, filters)
-    tsq = repo.facts_query(session, subject.facts)
-    text_scores = (
-        repo.top_text(session, tsq, filters, request.min_finding, TEXT_CANDIDATES)
-        if tsq is not None
-        else {}
+    filters = repo.candidate_filters(principal, request, subject.target, subject.exclude_case)
+    ranked_filters = filters + repo.ranked_filters(request)
+    q = repo.text_query(session, subject.facts)
+    text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW) if q else {}
+    tiers = _tiers(session, subject)
+    lost_too = request.min_finding is MinFinding.any_decided
+    pool = set(text) | set(repo.legal_top(session, tiers, ranked_filters, LEGAL_WINDOW, lost_too))
+    systems = _systems(session, subject.target)
+    rights, provisions = _claimed(subject)
+    adverse_pool = repo.adverse_pool(
+        session, filters, systems | {subject.target}, rights, provisions, ADVERSE_WINDOW
     )
-    # A precedent that decided every claim it shares with the subject against the claimant
-    # offers no support on them: it ranks on its facts alone, its claims shown as adverse, and
-    # where it comes from the target's own systems it is also listed apart.
-    adverse_ids = {i for i, m in legal.items() if m.adverse and not m.support}
-    ids = {i for i, m in legal.items() if m.support} | set(text_scores)
-    if request.min_finding is MinFinding.any_decided:
-        ids |= set(legal)
-    cases = repo.scoring_rows(session, ids | adverse_ids)
-    if not request.include_partial:
-        ids = {i for i in ids if cases[i].outcome is not Outcome.partial}
-    law = _law(session, subject.target, {c.forum_id for c in cases.values()})
-    reception = repo.reception(session, principal, ids, request.decided_before, cases)
+    if q is not None:
+        text |= repo.text_scores(session, q, pool - set(text))
+    cases = repo.feature_rows(session, pool | set(adverse_pool))
+    legal = _legal_candidates(session, subject, pool | set(adverse_pool))
+    law = _law(session, subject.target, {c.forum_id for c in cases.values()}, systems)
+    reception = repo.reception(session, principal, pool, request.decided_before, cases)
     candidates = [
         engine.Candidate(
             case_id=i,
-            text_score=text_scores.get(i, 0.0),
+            text_score=text.get(i, 0.0),
             matches=tuple(legal[i].support if i in legal else ()),
             transferability=_overall(law, cases[i], legal.get(i)).transferability,
             importance=cases[i].importance,
-            knock_on_citations=reception[i][0],
-            negative_treatments=reception[i][1],
+            knock_on_citations=reception[i].followed_abroad,
+            negative_treatments=reception[i].negative,
             not_implemented=cases[i].implementation_status is ImplementationStatus.not_implemented,
+            cited_by=reception[i].cited_by,
+            citing_states=reception[i].citing_states,
+            order=_order_key(cases[i]),
         )
-        for i in ids
+        for i in pool
     ]
     w = request.weights
-    ranked = _rank(
-        session,
+    ranked = engine.rank(
         candidates,
-        text_scores,
-        tsq,
         len(subject.claims),
         engine.Weights(w.text, w.legal_basis, w.authority, w.reception),
         request.limit,
     )
     chosen = [s.candidate.case_id for s in ranked]
+    adverse_ids = [
+        i for i in adverse_pool if i in legal and legal[i].adverse and not legal[i].support
+    ]
     adverse = _adverse_authority(law, cases, adverse_ids, legal)
-    evidence = repo.evidence(session, chosen, tsq)
+    evidence = repo.evidence(session, chosen, q)
     precedents = case_repo.cases_by_ids(session, chosen + adverse)
     results = [
         _result(
@@ -225,6 +228,51 @@ def _knock_on(
     return matched, precedents
 
 
+def _order_key(case: Any) -> tuple[Any, ...]:
+    """The stable tie-break: later decisions first, then reference key and title."""
+    return (
+        -(case.decided_on.toordinal() if case.decided_on else 0),
+        case.reference_key or "\uffff",
+        case.title,
+        str(case.case_id),
+    )
+
+
+def _claimed(subject: Subject) -> tuple[set[str], set[uuid.UUID]]:
+    rights = set().union(*(c.rights for c in subject.claims)) if subject.claims else set()
+    provisions = set().union(*(c.provisions for c in subject.claims)) if subject.claims else set()
+    return rights, provisions
+
+
+def _tiers(session: Session, subject: Subject) -> list[list[repo.Tier]]:
+    """Per query claim, the provisions and rights that match it, grouped by how strongly
+    (the same strengths `_best_match` gives the claims it explains)."""
+    rights, _ = _claimed(subject)
+    related = repo.related_rights(session, rights)
+    equivalents = repo.equivalents(session, rights)
+    out = []
+    for q in subject.claims:
+        by_strength: dict[float, tuple[set[uuid.UUID], set[str]]] = defaultdict(
+            lambda: (set(), set())
+        )
+        by_strength[MATCH_STRENGTH[MatchKind.same_provision]][0].update(q.provisions)
+        for p, (right, basis) in equivalents.items():
+            if right in q.rights:
+                kind = _equivalent_kind(basis)
+                by_strength[MATCH_STRENGTH[kind] * BASIS_WEIGHT[q.rights[right]]][0].add(p)
+        for right, basis in q.rights.items():
+            by_strength[MATCH_STRENGTH[MatchKind.same_right] * BASIS_WEIGHT[basis]][1].add(right)
+        by_strength[MATCH_STRENGTH[MatchKind.related_right]][1].update(related)
+        out.append(
+            [
+                repo.Tier(strength, tuple(sorted(provs)), tuple(sorted(rs)))
+                for strength, (provs, rs) in sorted(by_strength.items(), reverse=True)
+                if provs or rs
+            ]
+        )
+    return out
+
+
 # How firmly the crosswalk ties a claim's provision to a right. A right the text states, or
 # that binding case law reads into it, counts fully; one resting on a treaty body's general
 # comment, soft law or a domestic source does not bind, and counts less.
@@ -249,17 +297,17 @@ class Findings:
 
 
 def _legal_candidates(
-    session: Session, subject: Subject, filters: list[Any]
+    session: Session, subject: Subject, ids: set[uuid.UUID]
 ) -> dict[uuid.UUID, Findings]:
-    """Decided claims on the same provision, an equivalent one, the same or a related right."""
-    rights = set().union(*(c.rights for c in subject.claims)) if subject.claims else set()
-    provisions = set().union(*(c.provisions for c in subject.claims)) if subject.claims else set()
-    if not rights and not provisions:
+    """Per case, its decided claims on the same provision, an equivalent one, the same or a
+    related right."""
+    rights, provisions = _claimed(subject)
+    if not ids or (not rights and not provisions):
         return {}
     related = repo.related_rights(session, rights)
     equivalents = repo.equivalents(session, rights)
     keys = repo.provision_keys(session)
-    rows = repo.claim_rows(session, filters, rights | related, set(equivalents) | provisions)
+    rows = repo.claim_rows(session, ids, rights | related, set(equivalents) | provisions)
     # Per case and (won, query claim): the closest match and the finding it carries.
     best: dict[uuid.UUID, dict[tuple[bool, str], tuple[ClaimMatch, Any]]] = defaultdict(dict)
     # Claims repeat the same right and provisions across thousands of cases: match each
@@ -334,70 +382,37 @@ def _best_match(
             weight=weight,
         )
 
+    found: list[ClaimMatch] = []
     for p in prov_ids:
         if p in q.provisions:
             return match(MatchKind.same_provision, keys.get(p), right, None, 1.0)
     for p in prov_ids:
         eq = equivalents.get(p)
         if eq and eq[0] in q.rights:
-            kind = (
-                MatchKind.equivalent_explicit
-                if eq[1] is Basis.explicit
-                else MatchKind.equivalent_interpretive
-            )
             # The right both provisions protect, not whatever the precedent filed it under.
-            return match(kind, keys.get(p), eq[0], eq[1], BASIS_WEIGHT[q.rights[eq[0]]])
+            found.append(
+                match(
+                    _equivalent_kind(eq[1]),
+                    keys.get(p),
+                    eq[0],
+                    eq[1],
+                    BASIS_WEIGHT[q.rights[eq[0]]],
+                )
+            )
     if right and right in q.rights:
-        return match(MatchKind.same_right, named, right, None, BASIS_WEIGHT[q.rights[right]])
-    if right and right in related:
-        return match(MatchKind.related_right, named, right, None, 1.0)
-    return None
+        found.append(match(MatchKind.same_right, named, right, None, BASIS_WEIGHT[q.rights[right]]))
+    if right and right in related and not found:
+        found.append(match(MatchKind.related_right, named, right, None, 1.0))
+    # The strongest link, the first found among equals.
+    return max(found, key=lambda m: m.strength, default=None)
 
 
-def _rank(
-    session: Session,
-    candidates: list[engine.Candidate],
-    top_text: dict[uuid.UUID, float],
-    tsq: Any,
-    query_claims: int,
-    weights: engine.Weights,
-    limit: int,
-) -> list[engine.Scored]:
-    """The exact top `limit`, computing text scores only where they can change it.
-
-    A candidate outside the top text matches scores on text at most what the last of them
-    scores (a better match would be among them; a text that does not match scores 0). So
-    the others are taken in order of their score without text, and ranked on text in
-    batches, until even that bound cannot reach the current last place.
-    """
-    known = [c for c in candidates if c.case_id in top_text]
-    rest = [c for c in candidates if c.case_id not in top_text]
-    if tsq is None or not rest:
-        return engine.rank(candidates, query_claims, weights, limit)
-    if not known:  # the top text matches were all filtered out: nothing bounds the rest
-        return engine.rank(_with_text(session, tsq, rest), query_claims, weights, limit)
-    # Text counts relative to the best candidate; nobody outside `known` can beat it.
-    best_text = max(c.text_score for c in known)
-    floor = min(top_text.values()) if len(top_text) >= TEXT_CANDIDATES else 0.0
-    headroom = weights.normalised().text * floor / best_text
-    without_text = {c.case_id: engine.score_without_text(c, query_claims, weights) for c in rest}
-    rest.sort(key=lambda c: (-without_text[c.case_id], c.case_id))
-    best = engine.rank(known, query_claims, weights, limit, top_text=best_text)
-    for start in range(0, len(rest), RANK_BATCH):
-        batch = rest[start : start + RANK_BATCH]
-        # Scores are rounded to 6 places; the margin keeps a tie from being cut off.
-        if len(best) >= limit and without_text[batch[0].case_id] + headroom < best[-1].score - 1e-6:
-            break
-        pool = [s.candidate for s in best] + _with_text(session, tsq, batch)
-        best = engine.rank(pool, query_claims, weights, limit, top_text=best_text)
-    return best
-
-
-def _with_text(
-    session: Session, tsq: Any, candidates: list[engine.Candidate]
-) -> list[engine.Candidate]:
-    ranks = repo.text_ranks(session, tsq, [c.case_id for c in candidates])
-    return [dataclasses.replace(c, text_score=ranks.get(c.case_id, 0.0)) for c in candidates]
+def _equivalent_kind(basis: Basis) -> MatchKind:
+    return (
+        MatchKind.equivalent_explicit
+        if basis is Basis.explicit
+        else MatchKind.equivalent_interpretive
+    )
 
 
 @dataclass(frozen=True)
@@ -415,15 +430,20 @@ class Law:
     verdicts: dict[tuple[Any, ...], transfer.Verdict] = field(default_factory=dict)
 
 
-def _law(session: Session, target: str, forum_ids: set[str]) -> Law:
+def _systems(session: Session, target: str) -> frozenset[str]:
+    """The regional systems the target State belongs to."""
+    return frozenset(
+        session.scalars(
+            select(SystemMembership.system_code).where(SystemMembership.state_code == target)
+        )
+    )
+
+
+def _law(session: Session, target: str, forum_ids: set[str], systems: frozenset[str]) -> Law:
     return Law(
         target=repo.state_facts(session, target),
         forums=repo.forum_facts(session.scalars(select(Forum).where(Forum.id.in_(forum_ids)))),
-        systems=frozenset(
-            session.scalars(
-                select(SystemMembership.system_code).where(SystemMembership.state_code == target)
-            )
-        ),
+        systems=systems,
         instrument_systems=repo.instrument_systems(session),
         routes=repo.complaint_routes(session),
         reservations=repo.reservations_of(session, target),
@@ -480,7 +500,7 @@ ADVERSE_LIMIT = 5
 
 
 def _adverse_authority(
-    law: Law, cases: dict[uuid.UUID, Any], ids: set[uuid.UUID], legal: dict[uuid.UUID, Findings]
+    law: Law, cases: dict[uuid.UUID, Any], ids: list[uuid.UUID], legal: dict[uuid.UUID, Findings]
 ) -> list[uuid.UUID]:
     """Decisions of the target's own courts and regional systems that went against the same
     claims: counsel must address them, so they are listed apart, never as support."""
@@ -494,8 +514,7 @@ def _adverse_authority(
         key=lambda i: (
             -len(legal[i].adverse),
             cases[i].importance or 9,
-            -(cases[i].decided_on.toordinal() if cases[i].decided_on else 0),
-            str(i),
+            _order_key(cases[i]),
         )
     )
     return own[:ADVERSE_LIMIT]

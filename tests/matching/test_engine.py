@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 
 from app.matching.engine import (
+    BEST_CLAIM_SHARE,
     Candidate,
     ClaimMatch,
     MatchKind,
     Transferability,
     Weights,
+    authority_score,
     legal_basis_score,
     rank,
     reception_score,
@@ -37,13 +39,23 @@ def cand(name: str, **kw: object) -> Candidate:
 
 
 class TestBases:
-    def test_best_match_per_claim_averaged(self) -> None:
+    def test_best_match_per_claim_mixes_the_best_claim_with_the_mean(self) -> None:
         matches = [
             ClaimMatch("liberty", "l", "ACHR:7", MatchKind.equivalent_explicit),
             ClaimMatch("liberty", "l", "ECHR:5", MatchKind.same_provision),
         ]
 
-        assert legal_basis_score(matches, 2) == 0.5
+        # The best claim scores 1.0, the mean over two claims 0.5.
+        assert legal_basis_score(matches, 2) == BEST_CLAIM_SHARE + (1 - BEST_CLAIM_SHARE) * 0.5
+
+    def test_one_exact_match_beats_weak_matches_on_every_claim(self) -> None:
+        exact = [ClaimMatch("a", "r", "ECHR:5", MatchKind.same_provision)]
+        weak = [ClaimMatch(q, "r", None, MatchKind.related_right) for q in "abc"]
+
+        assert legal_basis_score(exact, 3) > legal_basis_score(weak, 3)
+
+    def test_citations_raise_authority(self) -> None:
+        assert authority_score(cand("a", cited_by=20)) > authority_score(cand("b"))
 
     def test_negative_treatment_lowers_reception(self) -> None:
         followed = cand("a", knock_on_citations=6)
@@ -73,3 +85,11 @@ class TestRank:
         ranked = rank([cand("b"), cand("a"), cand("c")], 1, Weights(), 3)
 
         assert [s.candidate.case_id for s in ranked] == [ID("a"), ID("b"), ID("c")]
+
+    def test_ties_follow_the_stable_order_key_not_the_id(self) -> None:
+        later = cand("z", order=(-2, "HUDOC-2"))
+        earlier = cand("a", order=(-1, "HUDOC-1"))
+
+        ranked = rank([earlier, later], 1, Weights(), 2)
+
+        assert [s.candidate.case_id for s in ranked] == [ID("z"), ID("a")]

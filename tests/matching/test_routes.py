@@ -84,46 +84,73 @@ class TestChildDetainedInMexico:
         assert all(r["precedent"]["decided_on"] < "2012-01-01" for r in body["results"])
 
 
-class TestPruning:
-    """Ranking on text only where it can matter gives exactly the exhaustive ranking."""
+class TestCandidates:
+    """The ranked pool is the union of the best text matches and the best legal matches."""
 
-    @pytest.mark.parametrize("include_partial", [True, False])
-    @pytest.mark.parametrize("limit", [1, 3, 10])
-    @pytest.mark.parametrize(
-        "weights",
-        [
-            None,
-            {"text": 1.0, "legal_basis": 0.1, "authority": 0.1, "reception": 0.1},
-            {"text": 0.2, "legal_basis": 1.0, "authority": 0.0, "reception": 0.5},
-        ],
-    )
-    def test_same_results_as_ranking_every_candidate_on_text(
-        self,
-        client: TestClient,
-        demo: Any,
-        monkeypatch: pytest.MonkeyPatch,
-        limit: int,
-        weights: dict[str, float] | None,
-        include_partial: bool,
+    def _titles(self, client: TestClient, body: dict[str, Any]) -> list[str]:
+        response = client.post("/api/v1/match", json=body)
+        assert response.status_code == 200, response.text
+        return [r["precedent"]["title"] for r in response.json()["results"]]
+
+    def test_a_legal_match_whose_text_shares_no_word_is_ranked(
+        self, client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        def ranking(n: int) -> list[tuple[str, float]]:
-            body = {**CHILD_IN_MEXICO, "limit": n, "include_partial": include_partial} | (
-                {"weights": weights} if weights else {}
+        org = make_org(session)
+        for i in range(3):
+            make_case(
+                session,
+                org=org,
+                visibility=Visibility.public,
+                title=f"Wordy {i} v. Chile",
+                forum_id="IACTHR",
+                respondent_states=["CL"],
+                facts_summary="child detention migration station",
+                claims=[{"right_id": "collective_expulsion", "finding": "violation"}],
             )
-            response = client.post("/api/v1/match", json=body)
-            assert response.status_code == 200, response.text
-            return [(r["precedent"]["id"], r["score"]) for r in response.json()["results"]]
+        make_case(
+            session,
+            org=org,
+            visibility=Visibility.public,
+            title="Silent v. Chile",
+            forum_id="IACTHR",
+            respondent_states=["CL"],
+            facts_summary="Nothing in common.",
+            claims=[{"right_id": "liberty_arbitrary_detention", "finding": "violation"}],
+        )
+        monkeypatch.setattr(matching_service, "TEXT_WINDOW", 2)
+        monkeypatch.setattr(matching_service, "LEGAL_WINDOW", 1)
 
-        # Two top text matches; then one batch holding every other candidate (nothing can be
-        # cut while fewer than `limit` are ranked) against batches of two.
-        monkeypatch.setattr(matching_service, "TEXT_CANDIDATES", 2)
-        monkeypatch.setattr(matching_service, "RANK_BATCH", 1_000_000)
-        exhaustive = ranking(10)
-        monkeypatch.setattr(matching_service, "RANK_BATCH", 2)
-        pruned = ranking(limit)
+        titles = self._titles(client, CHILD_IN_MEXICO)
 
-        assert len(exhaustive) == 10
-        assert pruned == exhaustive[:limit]
+        assert "Silent v. Chile" in titles
+        assert len([t for t in titles if t.startswith("Wordy")]) == 2
+
+    def test_ties_go_to_the_later_decision_then_the_reference_key(
+        self, client: TestClient, session: Session
+    ) -> None:
+        org = make_org(session)
+        same: dict[str, Any] = dict(
+            visibility=Visibility.public,
+            forum_id="IACTHR",
+            respondent_states=["CL"],
+            facts_summary="A child was held in a migration station.",
+            claims=[{"right_id": "liberty_arbitrary_detention", "finding": "violation"}],
+        )
+        # Written in an order (and so with ids) unrelated to the expected ranking.
+        for title, key, decided in [
+            ("Twin B v. Chile", "K-2", "2019-05-01"),
+            ("Twin C v. Chile", "K-0", "2018-05-01"),
+            ("Twin A v. Chile", "K-1", "2019-05-01"),
+        ]:
+            make_case(session, org=org, title=title, reference_key=key, decided_on=decided, **same)
+
+        titles = self._titles(client, CHILD_IN_MEXICO)
+
+        assert [t for t in titles if t.startswith("Twin")] == [
+            "Twin A v. Chile",
+            "Twin B v. Chile",
+            "Twin C v. Chile",
+        ]
 
 
 class TestPrivacy:

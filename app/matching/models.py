@@ -1,0 +1,109 @@
+"""What the matcher reads instead of the case record: one feature row per case and a BM25
+index (terms with their document frequencies, postings with term frequencies).
+
+PostgreSQL keeps all three current inside every write, by statement-level triggers on
+`legal_case`, `rights_claim` and `claim_provision` (migration 0013): the ORM, the
+importer's bulk statements and COPY all pass through them, so the statistics are right
+when the writing transaction commits, and no job has to catch up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    REAL,
+    BigInteger,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.cases.models import ImplementationStatus, Outcome
+from app.db import Base
+from app.orgs.models import Visibility, pg_enum
+
+
+class CaseMatchFeatures(Base):
+    """A case as the matcher's candidate generation sees it: who may read it, where and
+    when it was decided, and the claims it won and lost, as GIN-indexed arrays."""
+
+    __tablename__ = "case_match_features"
+    __table_args__ = (
+        Index("ix_case_match_features_won_rights", "won_rights", postgresql_using="gin"),
+        Index("ix_case_match_features_won_provisions", "won_provisions", postgresql_using="gin"),
+        Index("ix_case_match_features_lost_rights", "lost_rights", postgresql_using="gin"),
+        Index("ix_case_match_features_lost_provisions", "lost_provisions", postgresql_using="gin"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_org_id: Mapped[uuid.UUID]
+    visibility: Mapped[Visibility] = mapped_column(pg_enum(Visibility, "visibility"))
+    forum_id: Mapped[str] = mapped_column(String(40))
+    forum_jurisdiction: Mapped[str] = mapped_column(String(16))
+    respondent_states: Mapped[list[str]] = mapped_column(ARRAY(String(2)))
+    decided_on: Mapped[date | None]
+    outcome: Mapped[Outcome] = mapped_column(pg_enum(Outcome, "case_outcome"))
+    importance: Mapped[int | None] = mapped_column(SmallInteger)
+    implementation_status: Mapped[ImplementationStatus | None] = mapped_column(
+        pg_enum(ImplementationStatus, "implementation_status")
+    )
+    # The stable tie-break after the decision date: the same corpus ranks the same way on
+    # any database, whatever ids it was given.
+    reference_key: Mapped[str | None] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(500))
+    # How many claims the case won and lost: a candidate must have decided one.
+    won_claims: Mapped[int] = mapped_column(SmallInteger)
+    lost_claims: Mapped[int] = mapped_column(SmallInteger)
+    won_rights: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    won_provisions: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    lost_rights: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    lost_provisions: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    # BM25 document length: the sum of the case's term frequencies.
+    doc_len: Mapped[float] = mapped_column(REAL, default=0, server_default="0")
+
+
+class MatchTerm(Base):
+    """The lexicon: every stemmed term of the case texts, with how many cases hold it."""
+
+    __tablename__ = "match_term"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    term: Mapped[str] = mapped_column(Text, unique=True)
+    df: Mapped[int] = mapped_column(Integer)
+
+
+class CasePosting(Base):
+    """One term of one case with its frequency over title, holding, keywords, facts and law.
+
+    No foreign keys: the triggers that write these rows also remove them, and a key check
+    per posting would halve the import rate."""
+
+    __tablename__ = "case_posting"
+    __table_args__ = (Index("ix_case_posting_case_id", "case_id"),)
+
+    term_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tf: Mapped[float] = mapped_column(REAL)
+    # The case's length, kept with each posting so that scoring never joins per posting.
+    dl: Mapped[float] = mapped_column(REAL)
+
+
+class MatchCorpus(Base):
+    """The BM25 corpus totals: how many cases have text, and their summed lengths."""
+
+    __tablename__ = "match_corpus"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    docs: Mapped[int] = mapped_column(BigInteger)
+    total_len: Mapped[float] = mapped_column(Double)
