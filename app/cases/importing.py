@@ -385,17 +385,28 @@ def _write(
                 }
                 for k, v, s in p.scopes
             ]
-        if new_rows:
-            session.execute(insert(LegalCase), new_rows)
+        _insert_many(session, LegalCase.__table__, new_rows)
         session.flush()
-        for rows, target in ((claim_rows, RightsClaim), (ident_rows, CaseIdentifier)):
-            if rows:
-                session.execute(insert(target), rows)
-        if link_rows:
-            session.execute(claim_provision.insert(), link_rows)
+        _insert_many(session, RightsClaim.__table__, claim_rows)
+        _insert_many(session, CaseIdentifier.__table__, ident_rows)
+        _insert_many(session, claim_provision, link_rows)
         report.claims += len(claim_rows)
         progress(done * BATCH)
     _write_citations(session, prepared, owner, report)
+
+
+# PostgreSQL's limit on one statement's parameters.
+MAX_PARAMETERS = 65_535
+
+
+def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Multi-row INSERT statements rather than one statement a row: the matcher's index
+    triggers run once a statement, so a batch indexes its cases together."""
+    if not rows:
+        return
+    per_statement = MAX_PARAMETERS // len(rows[0])
+    for start in range(0, len(rows), per_statement):
+        session.execute(insert(table).values(rows[start : start + per_statement]))
 
 
 def _case_fields(ref: _Reference, p: _Prepared) -> dict[str, Any]:

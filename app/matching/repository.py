@@ -66,6 +66,7 @@ from app.reference.models import (
     RightConcept,
     Withdrawal,
 )
+from app.reference.multilingual import ENGLISH, Reading
 
 # Instruments that bind a State through its membership of an organisation rather than its
 # own ratification: the American Declaration through the OAS Charter (IACtHR, OC-10/89).
@@ -372,16 +373,23 @@ class TextQuery:
         return cast(quoted, TSQUERY)
 
 
-def text_query(session: Session, facts: str) -> TextQuery | None:
+def text_query(session: Session, facts: str, reading: Reading | None = None) -> TextQuery | None:
     """The facts' most telling terms, weighted by BM25's idf from the term statistics that
-    every write keeps current. Words no case uses, and stop words, have no term."""
+    every write keeps current. Words no case uses, and stop words, have no term.
+
+    Facts in Spanish or French also count the English terms of their phrases (`reading`),
+    and their own words unstemmed, as the corpus indexes its Spanish and French texts.
+    """
     if not facts.strip():
         return None
+    reading = reading or ENGLISH
     corpus = session.get(MatchCorpus, 1)
     if corpus is None or corpus.docs == 0:
         return None
     n = corpus.docs
-    rows = session.execute(_QUERY_TERMS, {"facts": facts}).all()
+    english = facts if reading.language == "en" else " ".join(reading.english)
+    own = "" if reading.language == "en" else facts
+    rows = session.execute(_QUERY_TERMS, {"english": english, "own": own}).all()
     if not rows:
         return None
 
@@ -402,8 +410,12 @@ _QUERY_TERMS = sql_text(
     """
     SELECT t.id, t.term, t.df, u.qtf
     FROM (
-        SELECT lexeme, cardinality(positions) AS qtf
-        FROM unnest(to_tsvector('english'::regconfig, comity_unaccent(:facts)))
+        SELECT lexeme, sum(cardinality(positions)) AS qtf
+        FROM unnest(
+            to_tsvector('english'::regconfig, comity_unaccent(:english))
+            || to_tsvector('simple'::regconfig, comity_unaccent(:own))
+        )
+        GROUP BY lexeme
     ) AS u
     JOIN match_term t ON t.term = u.lexeme
     WHERE t.df > 0

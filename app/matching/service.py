@@ -34,7 +34,7 @@ from app.matching.schemas import (
     Precedent,
     Reason,
 )
-from app.reference import lookup
+from app.reference import lookup, multilingual
 from app.reference import repository as reference_repo
 from app.reference import service as reference
 from app.reference.models import (
@@ -67,6 +67,10 @@ class Subject:
     target: str
     claims: list[QueryClaim]
     exclude_case: uuid.UUID | None = None
+    # What the facts' Spanish or French phrases mean in the corpus's English, and whether
+    # the claims were read from them (the litigator named none).
+    reading: multilingual.Reading = multilingual.ENGLISH
+    inferred: bool = False
 
 
 def _bad(loc: list[str | int], msg: str, **extra: Any) -> ValidationFailed:
@@ -85,7 +89,8 @@ def _subject(session: Session, principal: Principal, request: MatchRequest) -> S
             for c in claims
         ]
         target = (case.respondent_states or [case.forum_jurisdiction])[0]
-        return Subject(f"{case.facts_summary}\n{case.holding}", target, qcs, case.id)
+        facts = f"{case.facts_summary}\n{case.holding}"
+        return _read(session, Subject(facts, target, qcs, case.id))
     draft = request.draft
     assert draft is not None
     return _draft_subject(session, draft)
@@ -111,7 +116,18 @@ def _draft_subject(session: Session, draft: Draft) -> Subject:
         claim.instrument_id, claim.path = ref.instrument_id, ref.path
         claim.known = any(p.path == ref.path for p in lineage)
         claims.append(claim)
-    return Subject(draft.facts, target, claims)
+    return _read(session, Subject(draft.facts, target, claims))
+
+
+def _read(session: Session, subject: Subject) -> Subject:
+    """The subject with its facts read in their language: a Spanish or French text adds the
+    English terms of its phrases, and where no claim is named, the rights they name."""
+    reading = multilingual.read(subject.facts)
+    subject.reading = reading
+    if not subject.claims and reading.rights:
+        subject.claims = [_claim_from_parts(session, r, [], r) for r in reading.rights]
+        subject.inferred = True
+    return subject
 
 
 BASIS_ORDER = list(Basis)  # strongest first: explicit, interpretive, ..., national
@@ -156,7 +172,7 @@ def _knock_on(
     subject = _subject(session, principal, request)
     filters = repo.candidate_filters(principal, request, subject.target, subject.exclude_case)
     ranked_filters = filters + repo.ranked_filters(request)
-    q = repo.text_query(session, subject.facts)
+    q = repo.text_query(session, subject.facts, subject.reading)
     text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW) if q else {}
     tiers = _tiers(session, subject)
     lost_too = request.min_finding is MinFinding.any_decided
@@ -216,6 +232,8 @@ def _knock_on(
     matched = MatchResults(
         query={
             "target_jurisdiction": subject.target,
+            "language": subject.reading.language,
+            "claims_inferred": subject.inferred,
             "claims": [
                 {"label": c.label, "rights": sorted(c.rights), "known": c.known}
                 for c in subject.claims

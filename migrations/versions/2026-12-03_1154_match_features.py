@@ -87,7 +87,8 @@ FUNCTIONS = [
     $$
     """,
     """
-    CREATE FUNCTION comity_match_unindex(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+    CREATE FUNCTION comity_match_unindex(ids uuid[]) RETURNS void LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS $$
     BEGIN
         PERFORM pg_advisory_xact_lock(hashtext('comity_match_index'));
         WITH gone AS (
@@ -105,7 +106,8 @@ FUNCTIONS = [
     END $$
     """,
     f"""
-    CREATE FUNCTION comity_match_index(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+    CREATE FUNCTION comity_match_index(ids uuid[]) RETURNS void LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS $$
     BEGIN
         PERFORM pg_advisory_xact_lock(hashtext('comity_match_index'));
         WITH doc AS MATERIALIZED ({DOCUMENT_TERMS}

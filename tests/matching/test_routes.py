@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from app.cases.models import LegalCase
 from app.cases.transfer import load_demo
 from app.core.time import utcnow
 from app.matching import service as matching_service
@@ -151,6 +152,61 @@ class TestCandidates:
             "Twin B v. Chile",
             "Twin C v. Chile",
         ]
+
+
+class TestCrossLingual:
+    """Spanish and French drafts find the English precedents of the same situations."""
+
+    def _top(self, client: TestClient, facts: str, target: str) -> tuple[dict[str, Any], list[str]]:
+        body = {"draft": {"facts": facts, "target_jurisdiction": target}, "limit": 5}
+        response = client.post("/api/v1/match", json=body)
+        assert response.status_code == 200, response.text
+        found = response.json()
+        return found["query"], [r["precedent"]["title"] for r in found["results"]]
+
+    def test_a_spanish_draft_on_child_detention(self, client: TestClient, demo: Any) -> None:
+        query, titles = self._top(
+            client,
+            "Una niña hondureña de doce años que llegó sola a la frontera fue detenida durante "
+            "semanas en una estación migratoria, sin evaluación de su interés superior ni "
+            "alternativas a la detención, mientras su solicitud de asilo estaba pendiente.",
+            "CO",
+        )
+
+        assert query["language"] == "es" and query["claims_inferred"] is True
+        assert "liberty_arbitrary_detention" in {c["label"] for c in query["claims"]}
+        assert any(t.startswith("Rights and Guarantees of Children") for t in titles)
+        assert "Vélez Loor v. Panama" in titles
+
+    def test_a_french_draft_on_a_pushback_at_sea(self, client: TestClient, demo: Any) -> None:
+        query, titles = self._top(
+            client,
+            "Les garde-côtes ont intercepté en haute mer un bateau transportant des demandeurs "
+            "d'asile érythréens et les ont renvoyés en Libye sans examen individuel.",
+            "BE",
+        )
+
+        assert query["language"] == "fr"
+        assert titles[0] == "Hirsi Jamaa and Others v. Italy"
+
+
+class TestDeterminism:
+    def test_a_fresh_reimport_of_the_same_corpus_ranks_the_same(
+        self, client: TestClient, session: Session, demo: Any
+    ) -> None:
+        def ranking() -> list[tuple[str, float]]:
+            body = {**CHILD_IN_MEXICO, "limit": 30}
+            results = client.post("/api/v1/match", json=body).json()["results"]
+            return [(r["precedent"]["title"], r["score"]) for r in results]
+
+        before = ranking()
+        ids_before = set(session.scalars(select(LegalCase.id)))
+        session.execute(delete(LegalCase))
+        load_demo(session, now=utcnow())
+        session.flush()
+
+        assert not ids_before & set(session.scalars(select(LegalCase.id)))
+        assert ranking() == before
 
 
 class TestPrivacy:
