@@ -693,7 +693,8 @@ def grow(engine: Engine, n_cases: int, step: int, bench: str) -> tuple[int, Row]
         conn.execute(
             text(
                 "VACUUM (ANALYZE) organisation, legal_case, rights_claim, claim_provision, "
-                "case_identifier, case_party, case_citation"
+                "case_identifier, case_party, case_citation, case_match_features, case_posting, "
+                "match_term"
             )
         )
     vacuum_s = time.perf_counter() - started

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 import time
@@ -50,10 +51,10 @@ FOLDS = 5
 # The constants the cross-validation chooses among: a coarse grid, so that a fold cannot
 # fit the dev set's citation habits to the third decimal.
 GRID = {
-    "text": (0.2, 0.35, 0.5, 0.65),
-    "legal_basis": (0.1, 0.2, 0.3, 0.45),
-    "authority": (0.0, 0.1, 0.25),
-    "reception": (0.0, 0.05, 0.1),
+    "text": (0.1, 0.2, 0.35, 0.5),
+    "legal_basis": (0.05, 0.1, 0.2, 0.3),
+    "authority": (0.1, 0.25, 0.4, 0.6),
+    "reception": (0.0, 0.1, 0.2, 0.3),
     "best_claim_share": (0.0, 0.5, 1.0),
 }
 ABLATION = {
@@ -151,34 +152,44 @@ def evaluate(
                 for case_id, key in session.execute(select(LegalCase.id, LegalCase.reference_key))
             }
         operator = Principal(user_id=None, is_hub_admin=True)
-        comity: dict[str, list[str]] = {}
-        pools: dict[str, list[Pooled]] = {}
+        # Knock-on rankings leave the query's own State out and keep wins only, as the
+        # matcher does by default; rankings for all citations keep both in.
+        comity: dict[str, dict[str, list[str]]] = {name: {} for name in slices}
+        pools: dict[str, dict[str, list[Pooled]]] = {name: {} for name in slices}
         skipped: list[str] = []
         stop = _capture_pools(sink)
         started = time.perf_counter()
         try:
-            for itemid in queries:
-                j = judgments[itemid]
-                if not j.respondent_states:
-                    skipped.append(itemid)
-                    continue
-                claims = [
-                    f"{inst}:{path}"
-                    for inst, path in (ecthr.article_to_provision(a) for a in j.article_outcomes)
-                ]
-                request = MatchRequest(
-                    draft=Draft(
-                        facts=j.facts[:95_000],
-                        target_jurisdiction=j.respondent_states[0],
-                        claims=claims,
-                    ),
-                    decided_before=j.decided_on,
-                    limit=DEPTH,
-                )
-                with db.session_scope() as session:
-                    results = find_knock_on_wins(session, operator, request)
-                comity[itemid] = [itemid_of[r.precedent.id] for r in results.results]
-                pools[itemid] = [Pooled(itemid_of[i], *rest) for i, *rest in sink["pools"].pop()]
+            for name in slices:
+                skipped = []
+                for itemid in queries:
+                    j = judgments[itemid]
+                    if not j.respondent_states:
+                        skipped.append(itemid)
+                        continue
+                    claims = [
+                        f"{inst}:{path}"
+                        for inst, path in (
+                            ecthr.article_to_provision(a) for a in j.article_outcomes
+                        )
+                    ]
+                    request = MatchRequest(
+                        draft=Draft(
+                            facts=j.facts[:95_000],
+                            target_jurisdiction=j.respondent_states[0],
+                            claims=claims,
+                        ),
+                        decided_before=j.decided_on,
+                        exclude_same_jurisdiction=name == "knock-on",
+                        min_finding="violation" if name == "knock-on" else "any_decided",
+                        limit=DEPTH,
+                    )
+                    with db.session_scope() as session:
+                        results = find_knock_on_wins(session, operator, request)
+                    comity[name][itemid] = [itemid_of[r.precedent.id] for r in results.results]
+                    pools[name][itemid] = [
+                        Pooled(itemid_of[i], *rest) for i, *rest in sink["pools"].pop()
+                    ]
         finally:
             stop()
         match_seconds = time.perf_counter() - started
@@ -187,22 +198,14 @@ def evaluate(
         pools_path.write_text(
             json.dumps(
                 {
-                    "comity": comity,
-                    "pools": {
-                        q: [
-                            [
-                                p.doc,
-                                p.text,
-                                p.legal_best,
-                                p.legal_mean,
-                                p.authority,
-                                p.reception,
-                                list(p.order),
-                            ]
-                            for p in pool
-                        ]
-                        for q, pool in pools.items()
-                    },
+                    name: {
+                        "comity": comity[name],
+                        "pools": {
+                            q: [dataclasses.astuple(p) for p in pool]
+                            for q, pool in pools[name].items()
+                        },
+                    }
+                    for name in slices
                 },
                 default=str,
             )
@@ -212,22 +215,28 @@ def evaluate(
     won = {
         i for i, j in judgments.items() if set(j.article_outcomes.values()) & FAVOURABLE_FINDINGS
     }
+    scored = comity[slices[0]]
     bm25: dict[str, list[str]] = {}
-    bm25_filtered: dict[str, list[str]] = {}
-    for itemid in comity:
+    bm25_filtered: dict[str, dict[str, list[str]]] = {name: {} for name in slices}
+    for itemid in scored:
         j = judgments[itemid]
         earlier = {i for i, other in judgments.items() if other.decided_on < j.decided_on}
         bm25[itemid] = [doc for doc, _ in index.search(j.facts, DEPTH, allowed_ids=earlier)]
-        # Exactly what the matcher may return: earlier wins against other States.
-        allowed = {
-            i for i in earlier & won if j.respondent_states[0] not in judgments[i].respondent_states
-        }
-        bm25_filtered[itemid] = [
-            doc for doc, _ in index.search(j.facts, DEPTH, allowed_ids=allowed)
-        ]
+        # Exactly what the matcher may return: earlier wins (against other States, for the
+        # knock-on slice).
+        for name in slices:
+            allowed = {
+                i
+                for i in earlier & won
+                if name != "knock-on"
+                or j.respondent_states[0] not in judgments[i].respondent_states
+            }
+            bm25_filtered[name][itemid] = [
+                doc for doc, _ in index.search(j.facts, DEPTH, allowed_ids=allowed)
+            ]
 
     out: dict[str, object] = {
-        "queries_scored": len(comity),
+        "queries_scored": len(scored),
         "queries_without_respondent": len(skipped),
         "import": {
             "cases": report.created,
@@ -236,32 +245,34 @@ def evaluate(
             "citations_unresolved": report.citations_unresolved,
             "seconds": round(import_seconds, 1),
         },
-        "match_seconds_per_query": round(match_seconds / max(len(comity), 1), 4),
+        "match_seconds_per_query": round(match_seconds / max(len(scored) * len(slices), 1), 4),
     }
     candidates = grid(GRID)
     for name in slices:
         rel = qrels[name]
-        cv, chosen = cross_validate(pools, rel, candidates, folds=FOLDS, depth=DEPTH)
+        run, pool = comity[name], pools[name]
+        filtered = bm25_filtered[name]
+        cv, chosen = cross_validate(pool, rel, candidates, folds=FOLDS, depth=DEPTH)
         ablation = {
             label: summarise(
                 {
                     q: (
-                        rerank(pools[q], Constants(**w, best_claim_share=0.5), DEPTH),
+                        rerank(pool[q], Constants(**w, best_claim_share=0.5), DEPTH),
                         rel.get(q, set()),
                     )
-                    for q in pools
+                    for q in pool
                 }
             )
             for label, w in ABLATION.items()
         }
         out[name] = {
-            "comity": summarise({q: (comity[q], rel.get(q, set())) for q in comity}),
-            "bm25": summarise({q: (bm25[q], rel.get(q, set())) for q in comity}),
-            "bm25 filtered": summarise({q: (bm25_filtered[q], rel.get(q, set())) for q in comity}),
+            "comity": summarise({q: (run[q], rel.get(q, set())) for q in run}),
+            "bm25": summarise({q: (bm25[q], rel.get(q, set())) for q in run}),
+            "bm25 filtered": summarise({q: (filtered[q], rel.get(q, set())) for q in run}),
             "comity cross-validated": cv,
             "cv chosen constants": [c.as_dict() for c in chosen],
             "ablation": ablation,
-            "comity - bm25 filtered, R@10": bootstrap_diff(comity, bm25_filtered, rel),
+            "comity - bm25 filtered, R@10": bootstrap_diff(run, filtered, rel),
         }
     return out
 

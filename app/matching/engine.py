@@ -52,9 +52,9 @@ TRANSFER_STRENGTH = {
 @dataclass(frozen=True, slots=True)
 class Weights:
     text: float = 0.35
-    legal_basis: float = 0.3
-    authority: float = 0.25
-    reception: float = 0.1
+    legal_basis: float = 0.1
+    authority: float = 0.4
+    reception: float = 0.2
 
     def normalised(self) -> Weights:
         total = self.text + self.legal_basis + self.authority + self.reception

@@ -163,6 +163,7 @@ RESERVATION_KINDS = {
 }
 RECEPTION = Template("Followed or applied $times in other jurisdictions.")
 NEGATIVE = Template("Distinguished or questioned $times.")
+CITED = Template("Cited by $decisions in the corpus, concerning $states.")
 NOT_IMPLEMENTED = "The respondent State has not implemented it."
 
 # Names of States that English writes with the definite article.
@@ -300,6 +301,14 @@ def reservation_sentence(
 
 def reception_sentence(followed: int) -> str:
     return RECEPTION.substitute(times=times(followed))
+
+
+def citations_sentence(cited_by: int, states: int) -> str:
+    """The leading-case signal, as counted: citing decisions the reader may see, before the
+    match's cutoff date."""
+    decisions = "one later decision" if cited_by == 1 else f"{cited_by} later decisions"
+    where = "one State" if states == 1 else f"{states} States"
+    return CITED.substitute(decisions=decisions, states=where)
 
 
 def negative_sentence(negative: int) -> str:

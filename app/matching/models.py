@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     REAL,
@@ -25,7 +26,7 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.cases.models import ImplementationStatus, Outcome
 from app.db import Base
@@ -87,16 +88,35 @@ class CasePosting(Base):
     """One term of one case with its frequency over title, holding, keywords, facts and law.
 
     No foreign keys: the triggers that write these rows also remove them, and a key check
-    per posting would halve the import rate."""
+    per posting would halve the import rate. Both indexes carry the frequencies, so that
+    scoring reads them alone (index-only scans), never the table.
+    """
 
     __tablename__ = "case_posting"
-    __table_args__ = (Index("ix_case_posting_case_id", "case_id"),)
+    __table_args__ = (
+        Index(
+            "ux_case_posting_term_id_case_id",
+            "term_id",
+            "case_id",
+            unique=True,
+            postgresql_include=["tf", "dl"],
+        ),
+        Index(
+            "ix_case_posting_case_id_term_id", "case_id", "term_id", postgresql_include=["tf", "dl"]
+        ),
+    )
 
-    term_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[uuid.UUID] = mapped_column()
     tf: Mapped[float] = mapped_column(REAL)
     # The case's length, kept with each posting so that scoring never joins per posting.
     dl: Mapped[float] = mapped_column(REAL)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # The unique index is the key: a primary key constraint cannot carry the frequencies.
+        table = cls.__table__
+        return {"primary_key": [table.c.term_id, table.c.case_id]}
 
 
 class MatchCorpus(Base):

@@ -19,13 +19,13 @@ from sqlalchemy import (
     Uuid,
     any_,
     bindparam,
-    case,
     cast,
     func,
     literal_column,
     not_,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
@@ -220,21 +220,34 @@ def claim_rows(
 ) -> Any:
     """(case id, right, finding, provision ids) of every decided claim of these cases on one
     of the rights or provisions."""
+    # Each claim's provisions by index, in a subquery: a join would hash the whole table.
     # Untyped: the driver already returns UUIDs, and thousands of claims would each pay for
     # a per-element conversion.
-    claim_provisions = func.array_agg(claim_provision.c.provision_id, type_=NullType())
-    return session.execute(
-        select(RightsClaim.case_id, RightsClaim.right_id, RightsClaim.finding, claim_provisions)
-        .outerjoin(claim_provision, claim_provision.c.claim_id == RightsClaim.id)
+    linked = (
+        select(func.array_agg(claim_provision.c.provision_id, type_=NullType()))
+        .where(claim_provision.c.claim_id == RightsClaim.id)
+        .scalar_subquery()
+    )
+    claims = (
+        select(
+            RightsClaim.case_id,
+            RightsClaim.right_id,
+            RightsClaim.finding,
+            func.coalesce(linked, literal_column("'{}'::uuid[]")).label("provisions"),
+        )
         .where(
             RightsClaim.case_id == any_array(ids),
             RightsClaim.finding.in_(sorted(FAVOURABLE_FINDINGS | ADVERSE_FINDINGS)),
-            or_(
-                RightsClaim.right_id.in_(rights),
-                claim_provision.c.provision_id.in_(provisions),
-            ),
         )
-        .group_by(RightsClaim.id)
+        .subquery()
+    )
+    return session.execute(
+        select(claims).where(
+            or_(
+                claims.c.right_id.in_(rights),
+                claims.c.provisions.op("&&")(_uuids(sorted(provisions))),
+            )
+        )
     )
 
 
@@ -262,54 +275,43 @@ def feature_rows(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, 
 # ---------------------------------------------------------------- legal basis
 
 
-@dataclass(frozen=True)
-class Tier:
-    """Claims on any of these provisions or rights match one query claim this strongly."""
-
-    strength: float
-    provisions: tuple[uuid.UUID, ...] = ()
-    rights: tuple[str, ...] = ()
+def authority_order() -> list[Any]:
+    """Leading cases first: by importance, then the stable order."""
+    return [F.importance.nulls_last(), *stable_order()]
 
 
 def legal_top(
-    session: Session, claims: list[list[Tier]], filters: list[Any], limit: int, lost_too: bool
+    session: Session,
+    claims: list[tuple[set[uuid.UUID], set[str]]],
+    filters: list[Any],
+    limit: int,
+    lost_too: bool,
 ) -> list[uuid.UUID]:
-    """The candidates whose won claims (or, with `lost_too`, any decided claims) meet the
-    query claims best: the best tier per query claim, summed, from the GIN-indexed arrays
-    of their feature rows."""
+    """For each query claim (the provisions and rights that match it closely), the leading
+    cases that won such a claim (or, with `lost_too`, decided one): an equal share of
+    `limit` per claim, walked in authority order from the GIN-indexed feature arrays."""
     won_provisions: Any = F.won_provisions
     won_rights: Any = F.won_rights
     if lost_too:
         won_provisions = func.array_cat(F.won_provisions, F.lost_provisions)
         won_rights = func.array_cat(F.won_rights, F.lost_rights)
-    rights = sorted({r for tiers in claims for t in tiers for r in t.rights})
-    provisions = sorted({p for tiers in claims for t in tiers for p in t.provisions})
-    if not rights and not provisions:
+    parts = []
+    for provisions, rights in claims:
+        conds = []
+        if provisions:
+            conds.append(won_provisions.op("&&")(_uuids(sorted(provisions))))
+        if rights:
+            conds.append(won_rights.op("&&")(_texts(sorted(rights))))
+        if conds:
+            parts.append(
+                select(F.case_id)
+                .where(*filters, or_(*conds))
+                .order_by(*authority_order())
+                .limit(max(1, limit // len(claims)))
+            )
+    if not parts:
         return []
-    per_claim = []
-    for tiers in claims:
-        options: list[Any] = [literal_column("0.0")]
-        for t in tiers:
-            if t.provisions:
-                overlap = won_provisions.op("&&")(_uuids(t.provisions))
-                options.append(case((overlap, t.strength), else_=0.0))
-            if t.rights:
-                overlap = won_rights.op("&&")(_texts(t.rights))
-                options.append(case((overlap, t.strength), else_=0.0))
-        per_claim.append(func.greatest(*options))
-    score = sum(per_claim[1:], per_claim[0])
-    conds = []
-    if rights:
-        conds.append(won_rights.op("&&")(_texts(rights)))
-    if provisions:
-        conds.append(won_provisions.op("&&")(_uuids(provisions)))
-    rows = session.scalars(
-        select(F.case_id)
-        .where(*filters, or_(*conds))
-        .order_by(score.desc(), F.importance.nulls_last(), *stable_order())
-        .limit(limit)
-    )
-    return list(rows)
+    return list(dict.fromkeys(session.scalars(union_all(*parts))))
 
 
 def adverse_pool(
@@ -356,8 +358,12 @@ K1 = 1.2
 B = 0.75
 K3 = 8.0
 # The facts' most telling terms (highest idf times saturated query frequency) that a query
-# keeps: a 10,000-word facts section would otherwise read half the index.
-QUERY_TERMS = 48
+# keeps, while their postings fit the budget: a 10,000-word facts section would otherwise
+# read half the index, and a query's time grows with the postings it reads. A term that
+# would overflow the budget is skipped for rarer ones (it is common, so it weighs little).
+QUERY_TERMS = 100
+POSTINGS_BUDGET = 50_000
+OVERFETCH = 8
 
 
 @dataclass(frozen=True)
@@ -397,7 +403,16 @@ def text_query(session: Session, facts: str, reading: Reading | None = None) -> 
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return idf * (K3 + 1) * qtf / (K3 + qtf)
 
-    chosen = sorted(rows, key=lambda r: (-weight(r.df, r.qtf), r.term))[:QUERY_TERMS]
+    chosen: list[Any] = []
+    postings = 0
+    for r in sorted(rows, key=lambda r: (-weight(r.df, r.qtf), r.term)):
+        if len(chosen) == QUERY_TERMS:
+            break
+        if postings + r.df <= POSTINGS_BUDGET:
+            chosen.append(r)
+            postings += r.df
+    if not chosen:
+        return None
     return TextQuery(
         term_ids=[r.id for r in chosen],
         weights=[weight(r.df, r.qtf) for r in chosen],
@@ -424,7 +439,8 @@ _QUERY_TERMS = sql_text(
 
 
 def _bm25(q: TextQuery) -> tuple[Any, Any]:
-    """(query terms as rows, the BM25 sum over a case's postings of them)."""
+    """(query terms as rows, the BM25 sum over a case's postings of them). Callers also
+    name the terms as an index condition, so the postings are read from the index."""
     terms = select(
         func.unnest(bindparam(None, q.term_ids, type_=ARRAY(Integer), unique=True)).label(
             "term_id"
@@ -446,15 +462,25 @@ def text_top(
     scores = (
         select(p.case_id, score.label("bm25"))
         .join(terms, terms.c.term_id == p.term_id)
+        .where(p.term_id == any_(bindparam(None, q.term_ids, type_=ARRAY(Integer), unique=True)))
         .group_by(p.case_id)
         .cte("scores")
         .prefix_with("MATERIALIZED")
     )
-    rows = session.execute(
+    # The best scores first, then the filters on them alone (a join per posting, or over
+    # every feature row, would cost more than the scoring). Filters that remove more than
+    # OVERFETCH - 1 of every OVERFETCH best cases leave the window short.
+    best = (
         select(scores.c.case_id, scores.c.bm25)
-        .join(F, F.case_id == scores.c.case_id)
+        .order_by(scores.c.bm25.desc())
+        .limit(limit * OVERFETCH)
+        .subquery()
+    )
+    rows = session.execute(
+        select(best.c.case_id, best.c.bm25)
+        .join(F, F.case_id == best.c.case_id)
         .where(*filters)
-        .order_by(scores.c.bm25.desc(), *stable_order())
+        .order_by(best.c.bm25.desc(), *stable_order())
         .limit(limit)
     )
     return {i: float(s) for i, s in rows}

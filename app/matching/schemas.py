@@ -25,10 +25,12 @@ class MinFinding(StrEnum):
 
 
 class WeightsIn(Strict):
+    # Fitted by 5-fold cross-validation on the ECtHR development set (bench/retrieval.py);
+    # the weights are normalised to sum to 1.
     text: float = Field(default=0.35, ge=0, le=100)
-    legal_basis: float = Field(default=0.3, ge=0, le=100)
-    authority: float = Field(default=0.25, ge=0, le=100)
-    reception: float = Field(default=0.1, ge=0, le=100)
+    legal_basis: float = Field(default=0.1, ge=0, le=100)
+    authority: float = Field(default=0.4, ge=0, le=100)
+    reception: float = Field(default=0.2, ge=0, le=100)
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> WeightsIn:
@@ -89,7 +91,7 @@ class Precedent(BaseModel):
 class Reason(BaseModel):
     kind: str = Field(
         description="matching_claim, transferability, complaint_mechanism, "
-        "reception, caution or evidence"
+        "reception, authority, caution or evidence"
     )
     sentence: str
     detail: dict[str, Any] = Field(default_factory=dict)

@@ -23,7 +23,7 @@ from app.cases.models import (
 from app.errors import FieldError, NotFoundError, ValidationFailed
 from app.matching import engine, explain, transfer
 from app.matching import repository as repo
-from app.matching.engine import MATCH_STRENGTH, ClaimMatch, MatchKind
+from app.matching.engine import ClaimMatch, MatchKind
 from app.matching.schemas import (
     ClaimFinding,
     Draft,
@@ -174,9 +174,11 @@ def _knock_on(
     ranked_filters = filters + repo.ranked_filters(request)
     q = repo.text_query(session, subject.facts, subject.reading)
     text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW) if q else {}
-    tiers = _tiers(session, subject)
     lost_too = request.min_finding is MinFinding.any_decided
-    pool = set(text) | set(repo.legal_top(session, tiers, ranked_filters, LEGAL_WINDOW, lost_too))
+    selecting = _selecting(session, subject)
+    pool = set(text) | set(
+        repo.legal_top(session, selecting, ranked_filters, LEGAL_WINDOW, lost_too)
+    )
     systems = _systems(session, subject.target)
     rights, provisions = _claimed(subject)
     adverse_pool = repo.adverse_pool(
@@ -262,33 +264,19 @@ def _claimed(subject: Subject) -> tuple[set[str], set[uuid.UUID]]:
     return rights, provisions
 
 
-def _tiers(session: Session, subject: Subject) -> list[list[repo.Tier]]:
-    """Per query claim, the provisions and rights that match it, grouped by how strongly
-    (the same strengths `_best_match` gives the claims it explains)."""
+def _selecting(session: Session, subject: Subject) -> list[tuple[set[uuid.UUID], set[str]]]:
+    """Per query claim, what brings a precedent into the legal window: the claim's own
+    provisions and their crosswalk equivalents, and its rights (a related right only adds
+    to a precedent found otherwise: it would bring in half the corpus)."""
     rights, _ = _claimed(subject)
-    related = repo.related_rights(session, rights)
     equivalents = repo.equivalents(session, rights)
-    out = []
-    for q in subject.claims:
-        by_strength: dict[float, tuple[set[uuid.UUID], set[str]]] = defaultdict(
-            lambda: (set(), set())
+    return [
+        (
+            q.provisions | {p for p, (right, _) in equivalents.items() if right in q.rights},
+            set(q.rights),
         )
-        by_strength[MATCH_STRENGTH[MatchKind.same_provision]][0].update(q.provisions)
-        for p, (right, basis) in equivalents.items():
-            if right in q.rights:
-                kind = _equivalent_kind(basis)
-                by_strength[MATCH_STRENGTH[kind] * BASIS_WEIGHT[q.rights[right]]][0].add(p)
-        for right, basis in q.rights.items():
-            by_strength[MATCH_STRENGTH[MatchKind.same_right] * BASIS_WEIGHT[basis]][1].add(right)
-        by_strength[MATCH_STRENGTH[MatchKind.related_right]][1].update(related)
-        out.append(
-            [
-                repo.Tier(strength, tuple(sorted(provs)), tuple(sorted(rs)))
-                for strength, (provs, rs) in sorted(by_strength.items(), reverse=True)
-                if provs or rs
-            ]
-        )
-    return out
+        for q in subject.claims
+    ]
 
 
 # How firmly the crosswalk ties a claim's provision to a right. A right the text states, or
@@ -642,6 +630,14 @@ def _result(
                 kind="reception",
                 detail={"knock_on_citations": c.knock_on_citations},
                 sentence=explain.reception_sentence(c.knock_on_citations),
+            )
+        )
+    if c and c.cited_by:
+        reasons.append(
+            Reason(
+                kind="authority",
+                detail={"cited_by": c.cited_by, "citing_states": c.citing_states},
+                sentence=explain.citations_sentence(c.cited_by, c.citing_states),
             )
         )
     if c and c.negative_treatments:

@@ -33,8 +33,9 @@ _WORDS = re.compile(r"[a-z']+")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: "Détention" -> "detention"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Lower case without accents, typographic apostrophes straight: "Détention" ->
+    "detention", "d\u2019asile" -> "d'asile"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

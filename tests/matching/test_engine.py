@@ -16,6 +16,7 @@ from app.matching.engine import (
     rank,
     reception_score,
 )
+from app.matching.explain import citations_sentence
 
 
 def ID(name: str) -> uuid.UUID:
@@ -93,3 +94,14 @@ class TestRank:
         ranked = rank([earlier, later], 1, Weights(), 2)
 
         assert [s.candidate.case_id for s in ranked] == [ID("z"), ID("a")]
+
+
+def test_the_citation_count_reads_as_a_sentence() -> None:
+    assert (
+        citations_sentence(41, 9)
+        == "Cited by 41 later decisions in the corpus, concerning 9 States."
+    )
+    assert (
+        citations_sentence(1, 1)
+        == "Cited by one later decision in the corpus, concerning one State."
+    )
