@@ -4,15 +4,23 @@ telling terms."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
+from app.cases import interchange
+from app.cases.importing import import_cases
 from app.cases.models import LegalCase, RightsClaim
+from app.core.time import utcnow
 from app.matching import repository
 from app.matching.models import CaseMatchFeatures
+from app.matching.schemas import Draft, MatchRequest
+from app.matching.service import find_knock_on_wins
+from app.orgs.models import Visibility
 from tests.factories import make_case, make_org
 
 # What the index should hold, recomputed from the case record alone.
@@ -158,3 +166,48 @@ class TestTellingTerms:
         assert q is not None
         weights = dict(zip(q.lexemes, q.weights, strict=True))
         assert weights["incommunicado"] > weights["detent"] > 0
+
+
+class TestBulkImport:
+    def test_a_match_straight_after_an_import_sees_the_new_cases(self, session: Session) -> None:
+        org = make_org(session)
+        records = [
+            {
+                "title": f"Refouled {i} v. Spain",
+                "forum_id": "ECTHR",
+                "respondent_states": ["ES"],
+                "decided_on": "2021-05-04",
+                "facts_summary": f"The applicant {i} was returned to Morocco at the Melilla fence.",
+                "identifiers": [{"kind": "application_number", "value": f"{4000 + i}/19"}],
+                "claims": [
+                    {
+                        "right_id": "non_refoulement",
+                        "provisions": ["ECHR:3"],
+                        "finding": "violation",
+                    }
+                ],
+            }
+            for i in range(3)
+        ]
+        data = "\n".join(json.dumps(r) for r in records).encode()
+        import_cases(
+            session,
+            interchange.parse_jsonl(data),
+            owner_org_id=org.id,
+            visibility=Visibility.public,
+            actor=None,
+            now=utcnow(),
+        )
+        _assert_index_current(session)
+
+        found = find_knock_on_wins(
+            session,
+            Principal(user_id=None, is_hub_admin=True),
+            MatchRequest(
+                draft=Draft(facts="Returned at the Melilla fence.", target_jurisdiction="MA")
+            ),
+        )
+
+        assert {r.precedent.title for r in found.results} == {
+            f"Refouled {i} v. Spain" for i in range(3)
+        }
