@@ -72,7 +72,7 @@ def _capture_pools(sink: dict[str, list[Any]]) -> Callable[[], None]:
 
     original = engine.rank
 
-    def recording(candidates: Any, query_claims: int, weights: Any, limit: int, **kw: Any) -> Any:
+    def recording(candidates: Any, query_claims: int, weights: Any, limit: int) -> Any:
         top = max((c.text_score for c in candidates), default=0.0)
         pooled = []
         for c in candidates:
@@ -91,7 +91,7 @@ def _capture_pools(sink: dict[str, list[Any]]) -> Callable[[], None]:
                 )
             )
         sink.setdefault("pools", []).append(pooled)
-        return original(candidates, query_claims, weights, limit, **kw)
+        return original(candidates, query_claims, weights, limit)
 
     engine.rank = recording
 
@@ -252,7 +252,7 @@ def evaluate(
         rel = qrels[name]
         run, pool = comity[name], pools[name]
         filtered = bm25_filtered[name]
-        cv, chosen = cross_validate(pool, rel, candidates, folds=FOLDS, depth=DEPTH)
+        held_out, chosen = cross_validate(pool, rel, candidates, folds=FOLDS, depth=DEPTH)
         ablation = {
             label: summarise(
                 {
@@ -269,10 +269,13 @@ def evaluate(
             "comity": summarise({q: (run[q], rel.get(q, set())) for q in run}),
             "bm25": summarise({q: (bm25[q], rel.get(q, set())) for q in run}),
             "bm25 filtered": summarise({q: (filtered[q], rel.get(q, set())) for q in run}),
-            "comity cross-validated": cv,
+            "comity cross-validated": summarise(
+                {q: (held_out[q], rel.get(q, set())) for q in held_out}
+            ),
             "cv chosen constants": [c.as_dict() for c in chosen],
             "ablation": ablation,
             "comity - bm25 filtered, R@10": bootstrap_diff(run, filtered, rel),
+            "cross-validated - bm25 filtered, R@10": bootstrap_diff(held_out, filtered, rel),
         }
     return out
 
@@ -301,11 +304,12 @@ def print_table(results: Mapping[str, object], slices: Sequence[str]) -> None:
         for base in ("bm25", "bm25 filtered"):
             ratio = block["comity"]["R@10"] / block[base]["R@10"] if block[base]["R@10"] else 0
             print(f"comity / {base} R@10: {ratio:.2f}x")
-        d = block["comity - bm25 filtered, R@10"]
-        print(
-            f"comity - bm25 filtered, R@10: {d['diff']:+.3f} "
-            f"(paired bootstrap 95% interval {d['low']:+.3f} to {d['high']:+.3f})"
-        )
+        for label in ("comity - bm25 filtered, R@10", "cross-validated - bm25 filtered, R@10"):
+            d = block[label]
+            print(
+                f"{label}: {d['diff']:+.3f} "
+                f"(paired bootstrap 95% interval {d['low']:+.3f} to {d['high']:+.3f})"
+            )
         print("constants chosen per fold:", block["cv chosen constants"])
 
 

@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bench.retrieval_metrics import recall_at, reciprocal_rank, summarise
+from bench.retrieval_metrics import recall_at, reciprocal_rank
 
 __all__ = ["Constants", "Pooled", "bootstrap_diff", "cross_validate", "grid", "rerank"]
 
@@ -84,11 +84,11 @@ def cross_validate(
     folds: int = 5,
     depth: int = 100,
     seed: int = 7,
-) -> tuple[dict[str, float], list[Constants]]:
+) -> tuple[dict[str, list[str]], list[Constants]]:
     """k-fold cross-validation: constants chosen on k-1 folds rank the held-out fold.
 
-    Returns the metrics of the held-out rankings pooled over all folds, and the constants
-    each fold chose (their spread shows how stable the fit is).
+    Returns the held-out rankings of all folds, and the constants each fold chose (their
+    spread shows how stable the fit is).
     """
     queries = sorted(q for q in pools if relevant.get(q))
     random.Random(seed).shuffle(queries)
@@ -104,7 +104,7 @@ def cross_validate(
         chosen.append(candidates[best])
         for i in range(k, len(queries), folds):
             held_out[queries[i]] = rerank(pools[queries[i]], candidates[best], depth)
-    return summarise({q: (held_out[q], relevant[q]) for q in held_out}), chosen
+    return held_out, chosen
 
 
 def _objective(ranking: list[str], relevant: set[str]) -> float:

@@ -5,7 +5,7 @@ Four bases, each in [0, 1], weighted by the caller:
 - legal basis: how its upheld claims meet the new claims (same provision, an equivalent one
   through the crosswalk, or a related right);
 - authority: whether it binds the target State, interprets a treaty the State ratified, or
-  only persuades;
+  only persuades; its importance; how often later decisions cite it;
 - reception: how often it was followed abroad, less negative treatment and non-implementation.
 """
 
@@ -141,16 +141,13 @@ def rank(
     query_claims: int,
     weights: Weights,
     limit: int,
-    *,
-    top_text: float | None = None,
 ) -> list[Scored]:
     """Deterministic ranking: score, then the candidates' stable order keys.
 
-    Text scores count relative to ``top_text``, by default the best among the candidates.
+    Text scores count relative to the best among the candidates.
     """
     w = weights.normalised()
-    if top_text is None:
-        top_text = max((c.text_score for c in candidates), default=0.0)
+    top_text = max((c.text_score for c in candidates), default=0.0)
     scored = []
     for c in candidates:
         breakdown = {

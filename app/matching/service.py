@@ -214,6 +214,9 @@ def _knock_on(
         request.limit,
     )
     chosen = [s.candidate.case_id for s in ranked]
+    # A precedent that decided every claim it shares with the subject against the claimant
+    # offers no support on them: in the pool it ranks on its facts alone, its claims shown as
+    # adverse; from the target's own systems it is listed apart.
     adverse_ids = [
         i for i in adverse_pool if i in legal and legal[i].adverse and not legal[i].support
     ]
