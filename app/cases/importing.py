@@ -395,18 +395,12 @@ def _write(
     _write_citations(session, prepared, owner, report)
 
 
-# PostgreSQL's limit on one statement's parameters.
-MAX_PARAMETERS = 65_535
-
-
 def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Multi-row INSERT statements rather than one statement a row: the matcher's index
-    triggers run once a statement, so a batch indexes its cases together."""
-    if not rows:
-        return
-    per_statement = MAX_PARAMETERS // len(rows[0])
-    for start in range(0, len(rows), per_statement):
-        session.execute(insert(table).values(rows[start : start + per_statement]))
+    """Multi-row INSERT statements (RETURNING makes SQLAlchemy batch the rows) rather than
+    one statement a row: the matcher's index triggers run once a statement, so a batch
+    indexes its cases together."""
+    if rows:
+        session.execute(insert(table).returning(*table.primary_key.columns), rows)
 
 
 def _case_fields(ref: _Reference, p: _Prepared) -> dict[str, Any]:

@@ -87,9 +87,10 @@ class MatchTerm(Base):
 class CasePosting(Base):
     """One term of one case with its frequency over title, holding, keywords, facts and law.
 
-    No foreign keys: the triggers that write these rows also remove them, and a key check
-    per posting would halve the import rate. Both indexes carry the frequencies, so that
-    scoring reads them alone (index-only scans), never the table.
+    No foreign keys and no index by case: the triggers that write these rows also remove
+    them (finding them again from the case's old texts), and a key check or a second index
+    per posting would halve the import rate. The index carries the frequencies, so that
+    scoring reads it alone (index-only scans), never the table.
     """
 
     __tablename__ = "case_posting"
@@ -100,9 +101,6 @@ class CasePosting(Base):
             "case_id",
             unique=True,
             postgresql_include=["tf", "dl"],
-        ),
-        Index(
-            "ix_case_posting_case_id_term_id", "case_id", "term_id", postgresql_include=["tf", "dl"]
         ),
     )
 

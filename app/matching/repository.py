@@ -454,9 +454,10 @@ def _bm25(q: TextQuery) -> tuple[Any, Any]:
 
 
 def text_top(
-    session: Session, q: TextQuery, filters: list[Any], limit: int
+    session: Session, q: TextQuery, filters: list[Any], limit: int, also: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, float]:
-    """The candidates whose texts score best for the facts, with their BM25 scores."""
+    """The candidates whose texts score best for the facts, and the cases `also` names (the
+    legal window), with their BM25 scores: one pass over the query terms' postings."""
     terms, score = _bm25(q)
     p = CasePosting
     scores = (
@@ -476,26 +477,15 @@ def text_top(
         .limit(limit * OVERFETCH)
         .subquery()
     )
-    rows = session.execute(
+    top = (
         select(best.c.case_id, best.c.bm25)
         .join(F, F.case_id == best.c.case_id)
         .where(*filters)
         .order_by(best.c.bm25.desc(), *stable_order())
         .limit(limit)
     )
-    return {i: float(s) for i, s in rows}
-
-
-def text_scores(session: Session, q: TextQuery, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, float]:
-    """BM25 scores of these cases."""
-    terms, score = _bm25(q)
-    p = CasePosting
-    rows = session.execute(
-        select(p.case_id, score)
-        .join(terms, terms.c.term_id == p.term_id)
-        .where(p.case_id == any_array(ids))
-        .group_by(p.case_id)
-    )
+    named = select(scores.c.case_id, scores.c.bm25).where(scores.c.case_id == any_array(also))
+    rows = session.execute(union_all(top.subquery().select(), named))
     return {i: float(s) for i, s in rows}
 
 

@@ -172,20 +172,18 @@ def _knock_on(
     subject = _subject(session, principal, request)
     filters = repo.candidate_filters(principal, request, subject.target, subject.exclude_case)
     ranked_filters = filters + repo.ranked_filters(request)
-    q = repo.text_query(session, subject.facts, subject.reading)
-    text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW) if q else {}
     lost_too = request.min_finding is MinFinding.any_decided
-    selecting = _selecting(session, subject)
-    pool = set(text) | set(
-        repo.legal_top(session, selecting, ranked_filters, LEGAL_WINDOW, lost_too)
+    legal_window = repo.legal_top(
+        session, _selecting(session, subject), ranked_filters, LEGAL_WINDOW, lost_too
     )
+    q = repo.text_query(session, subject.facts, subject.reading)
+    text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW, legal_window) if q else {}
+    pool = set(text) | set(legal_window)
     systems = _systems(session, subject.target)
     rights, provisions = _claimed(subject)
     adverse_pool = repo.adverse_pool(
         session, filters, systems | {subject.target}, rights, provisions, ADVERSE_WINDOW
     )
-    if q is not None:
-        text |= repo.text_scores(session, q, pool - set(text))
     cases = repo.feature_rows(session, pool | set(adverse_pool))
     legal = _legal_candidates(session, subject, pool | set(adverse_pool))
     law = _law(session, subject.target, {c.forum_id for c in cases.values()}, systems)

@@ -31,9 +31,12 @@ ADVERSE = "'{no_violation,rejected,unfavourable,inadmissible}'::text[]"
 # One document per case: each field on its own (a field's positions start at 1, so a long
 # facts section does not push the law's positions past PostgreSQL's limit of 16,383), its
 # frequencies summed per term.
+# `{source}` is legal_case, or the trigger's old rows when postings are removed: no index by
+# case is kept (it would double the cost of every posting written), so a case's postings
+# are found again from the texts they were made of.
 DOCUMENT_TERMS = """
     SELECT c.id AS case_id, u.lexeme, sum(cardinality(u.positions))::real AS tf
-    FROM legal_case c
+    FROM {source} c
     CROSS JOIN LATERAL unnest(ARRAY[
         to_tsvector(comity_ts_config(c.language), comity_unaccent(c.title)),
         to_tsvector(comity_ts_config(c.language), comity_unaccent(c.holding)),
@@ -42,8 +45,27 @@ DOCUMENT_TERMS = """
         to_tsvector(comity_ts_config(c.language), comity_unaccent(c.law_text))
     ]) AS f(vector)
     CROSS JOIN LATERAL unnest(f.vector) AS u
-    WHERE c.id = ANY(ids)
+    WHERE c.id = ANY({ids})
     GROUP BY c.id, u.lexeme
+"""
+
+UNINDEX = f"""
+        PERFORM pg_advisory_xact_lock(hashtext('comity_match_index'));
+        WITH doc AS MATERIALIZED ({DOCUMENT_TERMS.format(source="old_rows", ids="changed")}
+        ), gone AS (
+            DELETE FROM case_posting p USING doc, match_term t
+            WHERE t.term = doc.lexeme AND p.term_id = t.id AND p.case_id = doc.case_id
+            RETURNING p.term_id, p.case_id, p.tf
+        ), per_term AS (
+            SELECT term_id, count(*) AS n FROM gone GROUP BY term_id
+        ), terms AS (
+            UPDATE match_term t SET df = t.df - per_term.n FROM per_term
+            WHERE t.id = per_term.term_id
+        )
+        UPDATE match_corpus SET
+            docs = docs - (SELECT count(DISTINCT case_id) FROM gone),
+            total_len = total_len - (SELECT coalesce(sum(tf), 0) FROM gone)
+        WHERE id = 1;
 """
 
 FUNCTIONS = [
@@ -53,26 +75,37 @@ FUNCTIONS = [
         case_id, owner_org_id, visibility, forum_id, forum_jurisdiction, respondent_states,
         decided_on, outcome, importance, implementation_status, reference_key, title,
         won_claims, lost_claims, won_rights, won_provisions, lost_rights, lost_provisions)
+    WITH claims AS (
+        SELECT r.case_id, r.right_id, r.finding::text = ANY({FAVOURABLE}) AS won,
+            r.finding::text = ANY({ADVERSE}) AS lost
+        FROM rights_claim r WHERE r.case_id = ANY(ids)
+    ), links AS (
+        SELECT r.case_id, p.provision_id, r.finding::text = ANY({FAVOURABLE}) AS won,
+            r.finding::text = ANY({ADVERSE}) AS lost
+        FROM rights_claim r JOIN claim_provision p ON p.claim_id = r.id
+        WHERE r.case_id = ANY(ids)
+    ), by_claims AS (
+        SELECT case_id, count(*) FILTER (WHERE won) AS won_claims,
+            count(*) FILTER (WHERE lost) AS lost_claims,
+            array_agg(DISTINCT right_id) FILTER (WHERE won AND right_id IS NOT NULL)
+                AS won_rights,
+            array_agg(DISTINCT right_id) FILTER (WHERE lost AND right_id IS NOT NULL)
+                AS lost_rights
+        FROM claims GROUP BY case_id
+    ), by_links AS (
+        SELECT case_id, array_agg(DISTINCT provision_id) FILTER (WHERE won) AS won_provisions,
+            array_agg(DISTINCT provision_id) FILTER (WHERE lost) AS lost_provisions
+        FROM links GROUP BY case_id
+    )
     SELECT c.id, c.owner_org_id, c.visibility, c.forum_id, c.forum_jurisdiction,
         c.respondent_states, c.decided_on, c.outcome, c.importance, c.implementation_status,
         c.reference_key, c.title,
-        (SELECT count(*) FROM rights_claim r
-            WHERE r.case_id = c.id AND r.finding::text = ANY({FAVOURABLE})),
-        (SELECT count(*) FROM rights_claim r
-            WHERE r.case_id = c.id AND r.finding::text = ANY({ADVERSE})),
-        coalesce((SELECT array_agg(DISTINCT r.right_id) FROM rights_claim r
-            WHERE r.case_id = c.id AND r.right_id IS NOT NULL
-            AND r.finding::text = ANY({FAVOURABLE})), '{{}}'),
-        coalesce((SELECT array_agg(DISTINCT p.provision_id) FROM rights_claim r
-            JOIN claim_provision p ON p.claim_id = r.id
-            WHERE r.case_id = c.id AND r.finding::text = ANY({FAVOURABLE})), '{{}}'),
-        coalesce((SELECT array_agg(DISTINCT r.right_id) FROM rights_claim r
-            WHERE r.case_id = c.id AND r.right_id IS NOT NULL
-            AND r.finding::text = ANY({ADVERSE})), '{{}}'),
-        coalesce((SELECT array_agg(DISTINCT p.provision_id) FROM rights_claim r
-            JOIN claim_provision p ON p.claim_id = r.id
-            WHERE r.case_id = c.id AND r.finding::text = ANY({ADVERSE})), '{{}}')
+        coalesce(bc.won_claims, 0), coalesce(bc.lost_claims, 0),
+        coalesce(bc.won_rights, '{{}}'), coalesce(bl.won_provisions, '{{}}'),
+        coalesce(bc.lost_rights, '{{}}'), coalesce(bl.lost_provisions, '{{}}')
     FROM legal_case c
+    LEFT JOIN by_claims bc ON bc.case_id = c.id
+    LEFT JOIN by_links bl ON bl.case_id = c.id
     WHERE c.id = ANY(ids)
     ON CONFLICT (case_id) DO UPDATE SET
         owner_org_id = excluded.owner_org_id, visibility = excluded.visibility,
@@ -86,31 +119,12 @@ FUNCTIONS = [
         lost_rights = excluded.lost_rights, lost_provisions = excluded.lost_provisions
     $$
     """,
-    """
-    CREATE FUNCTION comity_match_unindex(ids uuid[]) RETURNS void LANGUAGE plpgsql
-    SET plan_cache_mode = force_custom_plan AS $$
-    BEGIN
-        PERFORM pg_advisory_xact_lock(hashtext('comity_match_index'));
-        WITH gone AS (
-            DELETE FROM case_posting WHERE case_id = ANY(ids) RETURNING term_id, case_id, tf
-        ), per_term AS (
-            SELECT term_id, count(*) AS n FROM gone GROUP BY term_id
-        ), terms AS (
-            UPDATE match_term t SET df = t.df - per_term.n FROM per_term
-            WHERE t.id = per_term.term_id
-        )
-        UPDATE match_corpus SET
-            docs = docs - (SELECT count(DISTINCT case_id) FROM gone),
-            total_len = total_len - (SELECT coalesce(sum(tf), 0) FROM gone)
-        WHERE id = 1;
-    END $$
-    """,
     f"""
     CREATE FUNCTION comity_match_index(ids uuid[]) RETURNS void LANGUAGE plpgsql
     SET plan_cache_mode = force_custom_plan AS $$
     BEGIN
         PERFORM pg_advisory_xact_lock(hashtext('comity_match_index'));
-        WITH doc AS MATERIALIZED ({DOCUMENT_TERMS}
+        WITH doc AS MATERIALIZED ({DOCUMENT_TERMS.format(source="legal_case", ids="ids")}
         ), per_term AS (
             SELECT lexeme, count(*) AS n FROM doc GROUP BY lexeme
         ), added AS (
@@ -140,14 +154,16 @@ FUNCTIONS = [
         WHERE id = 1;
     END $$
     """,
-    """
-    CREATE FUNCTION comity_match_case_written() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""
+    CREATE FUNCTION comity_match_case_written() RETURNS trigger LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS $$
     DECLARE
         ids uuid[];
         changed uuid[];
     BEGIN
         IF TG_OP = 'DELETE' THEN
-            PERFORM comity_match_unindex(ARRAY(SELECT id FROM old_rows));
+            changed := ARRAY(SELECT id FROM old_rows);
+            {UNINDEX}
             RETURN NULL;
         END IF;
         ids := ARRAY(SELECT id FROM new_rows);
@@ -161,7 +177,7 @@ FUNCTIONS = [
                     IS DISTINCT FROM
                     (o.title, o.holding, o.keywords, o.facts_summary, o.law_text, o.language));
             IF cardinality(changed) > 0 THEN
-                PERFORM comity_match_unindex(changed);
+                {UNINDEX}
             END IF;
         END IF;
         IF cardinality(changed) > 0 THEN
@@ -225,7 +241,6 @@ FUNCTION_SIGNATURES = [
     "comity_match_claims_written()",
     "comity_match_case_written()",
     "comity_match_index(uuid[])",
-    "comity_match_unindex(uuid[])",
     "comity_match_features(uuid[])",
 ]
 
@@ -279,7 +294,6 @@ def upgrade() -> None:
     op.create_index('ix_case_match_features_won_provisions', 'case_match_features', ['won_provisions'], unique=False, postgresql_using='gin')
     op.create_index('ix_case_match_features_won_rights', 'case_match_features', ['won_rights'], unique=False, postgresql_using='gin')
     op.create_index('ux_case_posting_term_id_case_id', 'case_posting', ['term_id', 'case_id'], unique=True, postgresql_include=['tf', 'dl'])
-    op.create_index('ix_case_posting_case_id_term_id', 'case_posting', ['case_id', 'term_id'], unique=False, postgresql_include=['tf', 'dl'])
     # ### end Alembic commands ###
     op.execute("INSERT INTO match_corpus (id, docs, total_len) VALUES (1, 0, 0)")
     for statement in FUNCTIONS + TRIGGERS:
@@ -293,7 +307,6 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {name} ON {table}")
     for signature in FUNCTION_SIGNATURES:
         op.execute(f"DROP FUNCTION {signature}")
-    op.drop_index('ix_case_posting_case_id_term_id', table_name='case_posting')
     op.drop_index('ux_case_posting_term_id_case_id', table_name='case_posting')
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_index('ix_case_match_features_won_rights', table_name='case_match_features', postgresql_using='gin')
