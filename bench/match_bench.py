@@ -196,7 +196,7 @@ def _bm25_floor(drafts: list[dict[str, Any]]) -> tuple[float, float]:
         with db.session_scope() as session:
             q = repository.text_query(session, facts)
             assert q is not None
-            repository.text_top(session, q, [], 10)
+            repository.text_top(session, q, [], 10, [])
         times.append((time.perf_counter() - began) * 1000)
     times.sort()
     return http_load.percentile(times, 50), http_load.percentile(times, 95)

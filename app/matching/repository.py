@@ -150,7 +150,7 @@ def instrument_label(short_code: str, name: str, kind: InstrumentType) -> str:
 
 def any_array(ids: Iterable[uuid.UUID]) -> Any:
     """`= ANY(array)`: one parameter however many ids, where IN would bind one each."""
-    return any_(bindparam("ids", list(ids), type_=ARRAY(Uuid), unique=True))
+    return any_(_uuids(ids))
 
 
 def candidate_filters(
@@ -345,6 +345,10 @@ def _uuids(values: Iterable[uuid.UUID]) -> Any:
     return bindparam(None, list(values), type_=ARRAY(Uuid), unique=True)
 
 
+def _ints(values: Iterable[int]) -> Any:
+    return bindparam(None, list(values), type_=ARRAY(Integer), unique=True)
+
+
 def _texts(values: Iterable[str]) -> Any:
     return bindparam(None, list(values), type_=ARRAY(Text), unique=True)
 
@@ -442,9 +446,7 @@ def _bm25(q: TextQuery) -> tuple[Any, Any]:
     """(query terms as rows, the BM25 sum over a case's postings of them). Callers also
     name the terms as an index condition, so the postings are read from the index."""
     terms = select(
-        func.unnest(bindparam(None, q.term_ids, type_=ARRAY(Integer), unique=True)).label(
-            "term_id"
-        ),
+        func.unnest(_ints(q.term_ids)).label("term_id"),
         func.unnest(bindparam(None, q.weights, type_=ARRAY(Double), unique=True)).label("w"),
     ).cte("query_terms")
     p = CasePosting
@@ -463,7 +465,7 @@ def text_top(
     scores = (
         select(p.case_id, score.label("bm25"))
         .join(terms, terms.c.term_id == p.term_id)
-        .where(p.term_id == any_(bindparam(None, q.term_ids, type_=ARRAY(Integer), unique=True)))
+        .where(p.term_id == any_(_ints(q.term_ids)))
         .group_by(p.case_id)
         .cte("scores")
         .prefix_with("MATERIALIZED")
