@@ -43,6 +43,14 @@ class CaseMatchFeatures(Base):
         Index("ix_case_match_features_won_provisions", "won_provisions", postgresql_using="gin"),
         Index("ix_case_match_features_lost_rights", "lost_rights", postgresql_using="gin"),
         Index("ix_case_match_features_lost_provisions", "lost_provisions", postgresql_using="gin"),
+        # The legal window walks candidates in this order and stops at its share.
+        Index(
+            "ix_case_match_features_authority_order",
+            "authority_rank",
+            "reference_key",
+            "title",
+            "case_id",
+        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(
@@ -59,6 +67,9 @@ class CaseMatchFeatures(Base):
     implementation_status: Mapped[ImplementationStatus | None] = mapped_column(
         pg_enum(ImplementationStatus, "implementation_status")
     )
+    # Leading cases first: importance (unknown last), then the later decision, as one
+    # sortable number: importance * 10^8 - days since 0001-01-01 (no date: last).
+    authority_rank: Mapped[int] = mapped_column(BigInteger)
     # The stable tie-break after the decision date: the same corpus ranks the same way on
     # any database, whatever ids it was given.
     reference_key: Mapped[str | None] = mapped_column(String(80))

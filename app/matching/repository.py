@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.sql.elements import Grouping
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -198,19 +199,27 @@ def related_rights(session: Session, rights: set[str]) -> set[str]:
 
 
 def equivalents(session: Session, rights: set[str]) -> dict[uuid.UUID, tuple[str, Basis]]:
-    """Provision -> (right, basis) for every provision the crosswalk ties to these rights."""
+    """Provision -> (right, basis) for every provision the crosswalk ties to these rights
+    (the first right by id where it ties one to several)."""
     out: dict[uuid.UUID, tuple[str, Basis]] = {}
-    for row in session.scalars(select(CrosswalkRow).where(CrosswalkRow.right_id.in_(rights))):
-        out.setdefault(row.provision_id, (row.right_id, row.basis))
+    rows = session.execute(
+        select(CrosswalkRow.provision_id, CrosswalkRow.right_id, CrosswalkRow.basis)
+        .where(CrosswalkRow.right_id.in_(rights))
+        .order_by(CrosswalkRow.provision_id, CrosswalkRow.right_id)
+    )
+    for provision_id, right_id, basis in rows:
+        out.setdefault(provision_id, (right_id, basis))
     return out
 
 
-def provision_keys(session: Session) -> dict[uuid.UUID, str]:
-    """Every provision's key ("ECHR:5-1-f"): a few thousand small rows, read once a match."""
+def provision_keys(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """These provisions' keys ("ECHR:5-1-f")."""
     return {
         i: f"{instrument}:{path}"
         for i, instrument, path in session.execute(
-            select(Provision.id, Provision.instrument_id, Provision.path)
+            select(Provision.id, Provision.instrument_id, Provision.path).where(
+                Provision.id == any_array(ids)
+            )
         )
     }
 
@@ -276,8 +285,8 @@ def feature_rows(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, 
 
 
 def authority_order() -> list[Any]:
-    """Leading cases first: by importance, then the stable order."""
-    return [F.importance.nulls_last(), *stable_order()]
+    """Leading cases first: by importance, then the stable order (index-backed)."""
+    return [F.authority_rank, F.reference_key, F.title, F.case_id]
 
 
 def legal_top(
@@ -335,7 +344,7 @@ def adverse_pool(
         session.scalars(
             select(F.case_id)
             .where(*filters, F.forum_jurisdiction.in_(sorted(jurisdictions)), or_(*conds))
-            .order_by(F.importance.nulls_last(), *stable_order())
+            .order_by(*authority_order())
             .limit(limit)
         )
     )
@@ -343,6 +352,10 @@ def adverse_pool(
 
 def _uuids(values: Iterable[uuid.UUID]) -> Any:
     return bindparam(None, list(values), type_=ARRAY(Uuid), unique=True)
+
+
+def _floats(values: Iterable[float]) -> Any:
+    return bindparam(None, list(values), type_=ARRAY(Double), unique=True)
 
 
 def _ints(values: Iterable[int]) -> Any:
@@ -442,17 +455,13 @@ _QUERY_TERMS = sql_text(
 )
 
 
-def _bm25(q: TextQuery) -> tuple[Any, Any]:
-    """(query terms as rows, the BM25 sum over a case's postings of them). Callers also
-    name the terms as an index condition, so the postings are read from the index."""
-    terms = select(
-        func.unnest(_ints(q.term_ids)).label("term_id"),
-        func.unnest(bindparam(None, q.weights, type_=ARRAY(Double), unique=True)).label("w"),
-    ).cte("query_terms")
+def _bm25(q: TextQuery) -> Any:
+    """The BM25 sum over a case's postings of the query's terms, each weighted by its place
+    in the query's arrays (no join: PostgreSQL then knows how many postings it reads)."""
     p = CasePosting
+    weight = Grouping(_floats(q.weights))[func.array_position(_ints(q.term_ids), p.term_id)]
     norm = K1 * (1 - B) + (K1 * B / q.avgdl) * p.dl
-    score = func.sum(terms.c.w * p.tf * (K1 + 1) / (p.tf + norm))
-    return terms, score
+    return func.sum(weight * p.tf * (K1 + 1) / (p.tf + norm))
 
 
 def text_top(
@@ -460,11 +469,9 @@ def text_top(
 ) -> dict[uuid.UUID, float]:
     """The candidates whose texts score best for the facts, and the cases `also` names (the
     legal window), with their BM25 scores: one pass over the query terms' postings."""
-    terms, score = _bm25(q)
     p = CasePosting
     scores = (
-        select(p.case_id, score.label("bm25"))
-        .join(terms, terms.c.term_id == p.term_id)
+        select(p.case_id, _bm25(q).label("bm25"))
         .where(p.term_id == any_(_ints(q.term_ids)))
         .group_by(p.case_id)
         .cte("scores")

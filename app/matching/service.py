@@ -173,19 +173,20 @@ def _knock_on(
     filters = repo.candidate_filters(principal, request, subject.target, subject.exclude_case)
     ranked_filters = filters + repo.ranked_filters(request)
     lost_too = request.min_finding is MinFinding.any_decided
+    rights, provisions = _claimed(subject)
+    equivalents = repo.equivalents(session, rights)
     legal_window = repo.legal_top(
-        session, _selecting(session, subject), ranked_filters, LEGAL_WINDOW, lost_too
+        session, _selecting(subject, equivalents), ranked_filters, LEGAL_WINDOW, lost_too
     )
     q = repo.text_query(session, subject.facts, subject.reading)
     text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW, legal_window) if q else {}
     pool = set(text) | set(legal_window)
     systems = _systems(session, subject.target)
-    rights, provisions = _claimed(subject)
     adverse_pool = repo.adverse_pool(
         session, filters, systems | {subject.target}, rights, provisions, ADVERSE_WINDOW
     )
     cases = repo.feature_rows(session, pool | set(adverse_pool))
-    legal = _legal_candidates(session, subject, pool | set(adverse_pool))
+    legal = _legal_candidates(session, subject, pool | set(adverse_pool), equivalents)
     law = _law(session, subject.target, {c.forum_id for c in cases.values()}, systems)
     reception = repo.reception(session, principal, pool, request.decided_before, cases)
     candidates = [
@@ -265,12 +266,12 @@ def _claimed(subject: Subject) -> tuple[set[str], set[uuid.UUID]]:
     return rights, provisions
 
 
-def _selecting(session: Session, subject: Subject) -> list[tuple[set[uuid.UUID], set[str]]]:
+def _selecting(
+    subject: Subject, equivalents: dict[uuid.UUID, tuple[str, Basis]]
+) -> list[tuple[set[uuid.UUID], set[str]]]:
     """Per query claim, what brings a precedent into the legal window: the claim's own
     provisions and their crosswalk equivalents, and its rights (a related right only adds
     to a precedent found otherwise: it would bring in half the corpus)."""
-    rights, _ = _claimed(subject)
-    equivalents = repo.equivalents(session, rights)
     return [
         (
             q.provisions | {p for p, (right, _) in equivalents.items() if right in q.rights},
@@ -304,7 +305,10 @@ class Findings:
 
 
 def _legal_candidates(
-    session: Session, subject: Subject, ids: set[uuid.UUID]
+    session: Session,
+    subject: Subject,
+    ids: set[uuid.UUID],
+    equivalents: dict[uuid.UUID, tuple[str, Basis]],
 ) -> dict[uuid.UUID, Findings]:
     """Per case, its decided claims on the same provision, an equivalent one, the same or a
     related right."""
@@ -312,9 +316,8 @@ def _legal_candidates(
     if not ids or (not rights and not provisions):
         return {}
     related = repo.related_rights(session, rights)
-    equivalents = repo.equivalents(session, rights)
-    keys = repo.provision_keys(session)
-    rows = repo.claim_rows(session, ids, rights | related, set(equivalents) | provisions)
+    rows = repo.claim_rows(session, ids, rights | related, set(equivalents) | provisions).all()
+    keys = repo.provision_keys(session, {p for row in rows for p in row.provisions})
     # Per case and (won, query claim): the closest match and the finding it carries.
     best: dict[uuid.UUID, dict[tuple[bool, str], tuple[ClaimMatch, Any]]] = defaultdict(dict)
     # Claims repeat the same right and provisions across thousands of cases: match each
