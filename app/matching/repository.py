@@ -29,7 +29,6 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
-from sqlalchemy.sql.elements import Grouping
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -455,13 +454,15 @@ _QUERY_TERMS = sql_text(
 )
 
 
-def _bm25(q: TextQuery) -> Any:
-    """The BM25 sum over a case's postings of the query's terms, each weighted by its place
-    in the query's arrays (no join: PostgreSQL then knows how many postings it reads)."""
+def _bm25(q: TextQuery) -> tuple[Any, Any]:
+    """(the query's terms as rows, the BM25 sum over a case's postings of them)."""
+    terms = select(
+        func.unnest(_ints(q.term_ids)).label("term_id"),
+        func.unnest(_floats(q.weights)).label("w"),
+    ).subquery("query_terms")
     p = CasePosting
-    weight = Grouping(_floats(q.weights))[func.array_position(_ints(q.term_ids), p.term_id)]
     norm = K1 * (1 - B) + (K1 * B / q.avgdl) * p.dl
-    return func.sum(weight * p.tf * (K1 + 1) / (p.tf + norm))
+    return terms, func.sum(terms.c.w * p.tf * (K1 + 1) / (p.tf + norm))
 
 
 def text_top(
@@ -470,9 +471,12 @@ def text_top(
     """The candidates whose texts score best for the facts, and the cases `also` names (the
     legal window), with their BM25 scores: one pass over the query terms' postings."""
     p = CasePosting
+    terms, bm25 = _bm25(q)
+    # Each term's postings by the index, one term after the other (a nested loop).
     scores = (
-        select(p.case_id, _bm25(q).label("bm25"))
-        .where(p.term_id == any_(_ints(q.term_ids)))
+        select(p.case_id, bm25.label("bm25"))
+        .select_from(terms)
+        .join(p, p.term_id == terms.c.term_id)
         .group_by(p.case_id)
         .cte("scores")
         .prefix_with("MATERIALIZED")
