@@ -25,8 +25,8 @@ class MinFinding(StrEnum):
 
 
 class WeightsIn(Strict):
-    # Fitted by 5-fold cross-validation on the ECtHR development set (bench/retrieval.py);
-    # the weights are normalised to sum to 1.
+    # The best of a coarse grid on the ECtHR development set; bench/retrieval.py reports
+    # their 5-fold cross-validated figures. The weights are normalised to sum to 1.
     text: float = Field(default=0.35, ge=0, le=100)
     legal_basis: float = Field(default=0.1, ge=0, le=100)
     authority: float = Field(default=0.4, ge=0, le=100)
