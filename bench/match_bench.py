@@ -4,8 +4,9 @@ The module's one job: through real HTTP, with one keep-alive connection, measure
 ``POST /api/v1/match`` for drafts of ~300 words of facts (sentences of the generated corpus'
 texts), target jurisdiction Mexico or France and three claims (two right concepts and one
 provision written as a lawyer would), at two corpus sizes in one database (10,000 cases, then
-90,000 more), and the resident memory of the uvicorn process after each run. Target at
-100,000 cases: p95 <= 150 ms.
+90,000 more), and the resident memory of the uvicorn process after each run. Targets: p95
+<= 50 ms at 10,000 cases and <= 150 ms at 100,000. Beside each, the floor: the same drafts'
+bare BM25 top 10 in SQL, in-process.
 
 A request that takes seconds would make 220 of them last an hour, so the check requests
 estimate the latency first and the measured run is cut to fit ``BUDGET_S`` (at least
@@ -48,7 +49,6 @@ TARGETS = ("MX", "FR")
 CLAIMS = ("liberty_arbitrary_detention", "ECHR art. 3", "family_life_unity")
 # p95 targets by corpus size, through HTTP.
 TARGETS_P95_MS = {10_000: 50.0, 100_000: 150.0}
-TARGET_P95_MS = TARGETS_P95_MS[100_000]
 TARGET_AT = 100_000
 FLOOR_RUNS = 60
 OUT_DIR = Path(__file__).resolve().parent / "out"
@@ -234,7 +234,7 @@ def _explain(
     sql_ms = sum(s.ms for s in statements)
     lines = [
         f"== match at {n_cases:,} cases: HTTP p95 {result.p95_ms:.1f} ms over "
-        f"{result.requests} requests, target <= {TARGET_P95_MS:.0f} ms",
+        f"{result.requests} requests, target <= {TARGETS_P95_MS[n_cases]:.0f} ms",
         f"draft: target {draft['draft']['target_jurisdiction']}, claims {CLAIMS}; "
         f"{candidates:,} candidates",
         f"in-process call {traced_ms:.0f} ms, of which {sql_ms:.0f} ms waiting on "
