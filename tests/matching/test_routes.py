@@ -134,6 +134,26 @@ class TestCandidates:
         assert "Silent v. Chile" in titles
         assert len([t for t in titles if t.startswith("Wordy")]) == 2
 
+    def test_losses_are_candidates_only_when_any_decided_claim_is_asked_for(
+        self, client: TestClient, session: Session
+    ) -> None:
+        make_case(
+            session,
+            org=make_org(session),
+            visibility=Visibility.public,
+            title="Lost v. Chile",
+            forum_id="IACTHR",
+            respondent_states=["CL"],
+            facts_summary="Nothing in common.",
+            claims=[{"right_id": "liberty_arbitrary_detention", "finding": "no_violation"}],
+        )
+
+        default = self._titles(client, CHILD_IN_MEXICO)
+        decided = self._titles(client, {**CHILD_IN_MEXICO, "min_finding": "any_decided"})
+
+        assert "Lost v. Chile" not in default
+        assert "Lost v. Chile" in decided
+
     def test_ties_go_to_the_later_decision_then_the_reference_key(
         self, client: TestClient, session: Session
     ) -> None:
