@@ -81,8 +81,6 @@ class CaseMatchFeatures(Base):
     won_provisions: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
     lost_rights: Mapped[list[str]] = mapped_column(ARRAY(Text))
     lost_provisions: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
-    # BM25 document length: the sum of the case's term frequencies.
-    doc_len: Mapped[float] = mapped_column(REAL, default=0, server_default="0")
 
 
 class MatchTerm(Base):

@@ -146,9 +146,6 @@ FUNCTIONS = [
             FROM doc JOIN (SELECT * FROM added UNION ALL SELECT * FROM bumped) AS known
                 ON known.term = doc.lexeme
             JOIN lengths ON lengths.case_id = doc.case_id
-        ), features AS (
-            UPDATE case_match_features f SET doc_len = lengths.len FROM lengths
-            WHERE f.case_id = lengths.case_id
         )
         UPDATE match_corpus SET
             docs = docs + (SELECT count(*) FROM lengths),
@@ -288,7 +285,6 @@ def upgrade() -> None:
     sa.Column('won_provisions', postgresql.ARRAY(sa.Uuid()), nullable=False),
     sa.Column('lost_rights', postgresql.ARRAY(sa.Text()), nullable=False),
     sa.Column('lost_provisions', postgresql.ARRAY(sa.Uuid()), nullable=False),
-    sa.Column('doc_len', sa.REAL(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['legal_case.id'], name=op.f('fk_case_match_features_case_id_legal_case'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_match_features'))
     )
