@@ -163,7 +163,7 @@ RESERVATION_KINDS = {
 }
 RECEPTION = Template("Followed or applied $times in other jurisdictions.")
 NEGATIVE = Template("Distinguished or questioned $times.")
-CITED = Template("Cited by $decisions in the corpus, concerning $states.")
+CITED = Template("Cited by $decisions in the corpus$concerning.")
 NOT_IMPLEMENTED = "The respondent State has not implemented it."
 
 # Names of States that English writes with the definite article.
@@ -305,10 +305,11 @@ def reception_sentence(followed: int) -> str:
 
 def citations_sentence(cited_by: int, states: int) -> str:
     """The leading-case signal, as counted: citing decisions the reader may see, before the
-    match's cutoff date."""
+    match's cutoff date, and the respondent States they concern (none for advisory
+    opinions and other decisions without a respondent)."""
     decisions = "one later decision" if cited_by == 1 else f"{cited_by} later decisions"
-    where = "one State" if states == 1 else f"{states} States"
-    return CITED.substitute(decisions=decisions, states=where)
+    concerning = {0: "", 1: ", concerning one State"}.get(states, f", concerning {states} States")
+    return CITED.substitute(decisions=decisions, concerning=concerning)
 
 
 def negative_sentence(negative: int) -> str:

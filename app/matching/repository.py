@@ -507,7 +507,7 @@ class Reception:
     followed_abroad: int  # positive treatments by decisions on other States
     negative: int  # distinguished, criticised, overruled...
     cited_by: int  # decisions citing it at all: the leading-case signal
-    citing_states: int  # the States those decisions concern
+    citing_states: int  # the respondent States of those decisions
 
 
 def reception(
@@ -552,7 +552,8 @@ def reception(
         elif treatment in NEGATIVE_TREATMENTS:
             negative[cited] += 1
         citers[cited].add(by)
-        states[cited].update(respondents or [jurisdiction])
+        # Respondent States only: a forum's system ("OAS", "UN") is not a State.
+        states[cited].update(respondents)
     for i in citers:
         out[i] = Reception(followed[i], negative[i], len(citers[i]), len(states[i]))
     return out

@@ -105,3 +105,7 @@ def test_the_citation_count_reads_as_a_sentence() -> None:
         citations_sentence(1, 1)
         == "Cited by one later decision in the corpus, concerning one State."
     )
+
+
+def test_citing_decisions_without_a_respondent_name_no_states() -> None:
+    assert citations_sentence(2, 0) == "Cited by 2 later decisions in the corpus."
