@@ -51,6 +51,7 @@ from app.matching.models import CasePosting, MatchCorpus
 from app.matching.schemas import MatchRequest, MinFinding
 from app.matching.transfer import ForumFacts, StateFacts, Tie
 from app.orgs.visibility import readable
+from app.reference import cache
 from app.reference.models import (
     Basis,
     ComplaintRoute,
@@ -64,6 +65,7 @@ from app.reference.models import (
     RatificationStatus,
     Reservation,
     RightConcept,
+    SystemMembership,
     Withdrawal,
 )
 from app.reference.multilingual import ENGLISH, Reading
@@ -76,6 +78,10 @@ THROUGH_MEMBERSHIP = {"OAS-CHARTER": ("ADRDM",)}
 def state_facts(session: Session, code: str) -> StateFacts:
     """The target State's tie to every instrument: ratification, signature, membership, and
     the date any denunciation or withdrawal took effect."""
+    return cache.memo(session, ("state_facts", code), lambda s: _state_facts(s, code))
+
+
+def _state_facts(session: Session, code: str) -> StateFacts:
     ties: dict[str, Tie] = {
         r.instrument_id: Tie(r.status, r.uncertain)
         for r in session.scalars(select(Ratification).where(Ratification.state_code == code))
@@ -95,29 +101,55 @@ def state_facts(session: Session, code: str) -> StateFacts:
     return StateFacts(code=code, ties=ties)
 
 
-def forum_facts(forums: Iterable[Forum]) -> dict[str, ForumFacts]:
-    return {
-        f.id: ForumFacts(
-            id=f.id,
-            name=f.name,
-            level=f.level,
-            jurisdiction=f.jurisdiction_code,
-            effect=f.decision_effect,
-            instruments=tuple(f.instruments_applied),
-        )
-        for f in forums
-    }
+def systems_of(session: Session, code: str) -> frozenset[str]:
+    """The regional systems a State belongs to."""
+    return cache.memo(
+        session,
+        ("systems", code),
+        lambda s: frozenset(
+            s.scalars(
+                select(SystemMembership.system_code).where(SystemMembership.state_code == code)
+            )
+        ),
+    )
+
+
+def forum_facts(session: Session) -> dict[str, ForumFacts]:
+    """Every forum's facts, by id."""
+    return cache.memo(
+        session,
+        ("forums",),
+        lambda s: {
+            f.id: ForumFacts(
+                id=f.id,
+                name=f.name,
+                level=f.level,
+                jurisdiction=f.jurisdiction_code,
+                effect=f.decision_effect,
+                instruments=tuple(f.instruments_applied),
+            )
+            for f in s.scalars(select(Forum))
+        },
+    )
 
 
 def complaint_routes(session: Session) -> dict[str, list[str]]:
+    return cache.memo(session, ("routes",), _complaint_routes)
+
+
+def _complaint_routes(session: Session) -> dict[str, list[str]]:
     routes: dict[str, list[str]] = defaultdict(list)
     for route in session.scalars(select(ComplaintRoute).order_by(ComplaintRoute.forum_id)):
         routes[route.forum_id].append(route.requires_instrument_id)
-    return routes
+    return dict(routes)
 
 
 def instrument_systems(session: Session) -> dict[str, str]:
-    return {i: system for i, system in session.execute(select(Instrument.id, Instrument.system))}
+    return cache.memo(
+        session,
+        ("instrument_systems",),
+        lambda s: {i: system for i, system in s.execute(select(Instrument.id, Instrument.system))},
+    )
 
 
 def reservations_of(session: Session, code: str) -> list[Reservation]:
@@ -126,6 +158,10 @@ def reservations_of(session: Session, code: str) -> list[Reservation]:
 
 def labels(session: Session) -> Labels:
     """Display names of States, instruments and rights (a few hundred rows, all small)."""
+    return cache.memo(session, ("labels",), _labels)
+
+
+def _labels(session: Session) -> Labels:
     instruments = {
         i.id: instrument_label(i.short_code, i.name, i.type)
         for i in session.scalars(select(Instrument))
@@ -190,25 +226,49 @@ def stable_order() -> list[Any]:
 
 
 def related_rights(session: Session, rights: set[str]) -> set[str]:
-    return {
-        r
-        for right in session.scalars(select(RightConcept).where(RightConcept.id.in_(rights)))
-        for r in right.related
-    } - rights
+    related = _crosswalk(session).related
+    return {r for right in rights for r in related.get(right, ())} - rights
 
 
 def equivalents(session: Session, rights: set[str]) -> dict[uuid.UUID, tuple[str, Basis]]:
     """Provision -> (right, basis) for every provision the crosswalk ties to these rights
     (the first right by id where it ties one to several)."""
     out: dict[uuid.UUID, tuple[str, Basis]] = {}
-    rows = session.execute(
-        select(CrosswalkRow.provision_id, CrosswalkRow.right_id, CrosswalkRow.basis)
-        .where(CrosswalkRow.right_id.in_(rights))
-        .order_by(CrosswalkRow.provision_id, CrosswalkRow.right_id)
-    )
-    for provision_id, right_id, basis in rows:
-        out.setdefault(provision_id, (right_id, basis))
+    for provision_id, right_id, basis in _crosswalk(session).rows:
+        if right_id in rights:
+            out.setdefault(provision_id, (right_id, basis))
     return out
+
+
+def provision_rights(
+    session: Session, provision_ids: Iterable[uuid.UUID]
+) -> list[tuple[str, Basis]]:
+    """(right, basis) of every crosswalk row of these provisions, by provision and right."""
+    wanted = set(provision_ids)
+    return [(r, b) for p, r, b in _crosswalk(session).rows if p in wanted]
+
+
+@dataclass(frozen=True)
+class _Crosswalk:
+    rows: tuple[tuple[uuid.UUID, str, Basis], ...]  # by provision, then right
+    related: dict[str, tuple[str, ...]]
+
+
+def _crosswalk(session: Session) -> _Crosswalk:
+    return cache.memo(session, ("crosswalk",), _read_crosswalk)
+
+
+def _read_crosswalk(session: Session) -> _Crosswalk:
+    rows = session.execute(
+        select(CrosswalkRow.provision_id, CrosswalkRow.right_id, CrosswalkRow.basis).order_by(
+            CrosswalkRow.provision_id, CrosswalkRow.right_id
+        )
+    )
+    related = session.execute(select(RightConcept.id, RightConcept.related))
+    return _Crosswalk(
+        rows=tuple((p, r, b) for p, r, b in rows),
+        related={r: tuple(rel) for r, rel in related},
+    )
 
 
 def provision_keys(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -39,11 +38,7 @@ from app.reference import repository as reference_repo
 from app.reference import service as reference
 from app.reference.models import (
     Basis,
-    CrosswalkRow,
-    Forum,
     Reservation,
-    RightConcept,
-    SystemMembership,
 )
 
 
@@ -107,7 +102,7 @@ def _draft_subject(session: Session, draft: Draft) -> Subject:
         raise _bad(["body", "draft"], "nothing to match on: give facts or claims")
     claims = []
     for i, text in enumerate(draft.claims):
-        if session.get(RightConcept, text) is not None:
+        if text in repo.labels(session).rights:
             claims.append(_claim_from_parts(session, text, [], text))
             continue
         ref = reference.parse(session, text, field=f"draft.claims.{i}")
@@ -138,12 +133,7 @@ def _claim_from_parts(
 ) -> QueryClaim:
     rights: dict[str, Basis] = {right: Basis.explicit} if right else {}
     if provision_ids:
-        rows = session.execute(
-            select(CrosswalkRow.right_id, CrosswalkRow.basis).where(
-                CrosswalkRow.provision_id.in_(provision_ids)
-            )
-        )
-        for right_id, basis in rows:
+        for right_id, basis in repo.provision_rights(session, provision_ids):
             if right_id not in rights or BASIS_ORDER.index(basis) < BASIS_ORDER.index(
                 rights[right_id]
             ):
@@ -181,13 +171,13 @@ def _knock_on(
     q = repo.text_query(session, subject.facts, subject.reading)
     text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW, legal_window) if q else {}
     pool = set(text) | set(legal_window)
-    systems = _systems(session, subject.target)
+    systems = repo.systems_of(session, subject.target)
     adverse_pool = repo.adverse_pool(
         session, filters, systems | {subject.target}, rights, provisions, ADVERSE_WINDOW
     )
     cases = repo.feature_rows(session, pool | set(adverse_pool))
     legal = _legal_candidates(session, subject, pool | set(adverse_pool), equivalents)
-    law = _law(session, subject.target, {c.forum_id for c in cases.values()}, systems)
+    law = _law(session, subject.target, systems)
     reception = repo.reception(session, principal, pool, request.decided_before, cases)
     candidates = [
         engine.Candidate(
@@ -440,19 +430,10 @@ class Law:
     verdicts: dict[tuple[Any, ...], transfer.Verdict] = field(default_factory=dict)
 
 
-def _systems(session: Session, target: str) -> frozenset[str]:
-    """The regional systems the target State belongs to."""
-    return frozenset(
-        session.scalars(
-            select(SystemMembership.system_code).where(SystemMembership.state_code == target)
-        )
-    )
-
-
-def _law(session: Session, target: str, forum_ids: set[str], systems: frozenset[str]) -> Law:
+def _law(session: Session, target: str, systems: frozenset[str]) -> Law:
     return Law(
         target=repo.state_facts(session, target),
-        forums=repo.forum_facts(session.scalars(select(Forum).where(Forum.id.in_(forum_ids)))),
+        forums=repo.forum_facts(session),
         systems=systems,
         instrument_systems=repo.instrument_systems(session),
         routes=repo.complaint_routes(session),

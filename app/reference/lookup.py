@@ -8,19 +8,20 @@ reference API and the matcher all use these, so a client handles one shape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import FieldError, ValidationFailed
+from app.reference import cache
 from app.reference.models import Jurisdiction, JurisdictionKind, RightConcept
 
 Loc = list[str | int]
 
 
 def _refuse(
-    values: Sequence[str], known: set[str], loc: Loc, what: str, kind: str, indexed: bool
+    values: Sequence[str], known: Set[str], loc: Loc, what: str, kind: str, indexed: bool
 ) -> None:
     errors = [
         FieldError(loc=[*loc, i] if indexed else loc, msg=f"unknown {what} {v!r}", type=kind)
@@ -37,14 +38,17 @@ def require_states(
 ) -> None:
     """ISO codes of States (not systems such as `CoE`); `indexed=False` for a single field."""
     if codes:
-        known = set(
-            session.scalars(
-                select(Jurisdiction.code).where(
-                    Jurisdiction.code.in_(list(codes)), Jurisdiction.kind == JurisdictionKind.state
-                )
-            )
-        )
-        _refuse(codes, known, loc, "State", "unknown_state", indexed)
+        _refuse(codes, _state_codes(session), loc, "State", "unknown_state", indexed)
+
+
+def _state_codes(session: Session) -> frozenset[str]:
+    return cache.memo(
+        session,
+        ("state_codes",),
+        lambda s: frozenset(
+            s.scalars(select(Jurisdiction.code).where(Jurisdiction.kind == JurisdictionKind.state))
+        ),
+    )
 
 
 def require_jurisdictions(

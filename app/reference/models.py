@@ -6,7 +6,17 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ARRAY, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -266,3 +276,14 @@ class Keyword(Base):
 
     id: Mapped[str] = mapped_column(String(60), primary_key=True)
     facet: Mapped[str] = mapped_column(String(60))
+
+
+class ReferenceRevision(Base):
+    """One row: a number that every statement writing a reference table moves on (a trigger
+    of migration 0014 does it), so that cached reference facts know when they are stale."""
+
+    __tablename__ = "reference_revision"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger)

@@ -16,7 +16,7 @@ from app.auth.principal import Principal
 from app.core.etag import check_version
 from app.errors import ConflictError, FieldError, NotFoundError, ValidationFailed
 from app.orgs.policy import require_hub_admin
-from app.reference import lookup
+from app.reference import cache, lookup
 from app.reference import repository as repo
 from app.reference.models import (
     CrosswalkRow,
@@ -85,6 +85,11 @@ class UnknownProvision(ValidationFailed):
 
 
 def instrument_aliases(session: Session) -> dict[str, str]:
+    """Short code or id -> instrument id, for the parser."""
+    return cache.memo(session, ("instrument_aliases",), _instrument_aliases)
+
+
+def _instrument_aliases(session: Session) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for instrument in repo.instruments(session, system=None, type_=None, binding=None):
         aliases[instrument.short_code] = instrument.id
@@ -99,7 +104,7 @@ def parse(session: Session, text: str, *, field: str = "provision") -> Provision
         ref = parse_key(text) if ":" in text else parse_provision(text, instrument_aliases(session))
     except ProvisionParseError as exc:
         raise _unknown(session, text, str(exc), field) from exc
-    if not repo.instruments_by_ids(session, [ref.instrument_id]):
+    if ref.instrument_id not in instrument_aliases(session).values():
         raise _unknown(session, text, f"No instrument {ref.instrument_id!r} is recorded.", field)
     return ref
 
