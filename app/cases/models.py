@@ -175,12 +175,8 @@ class LegalCase(UuidPk, Timestamps, Base):
         Index("ix_legal_case_owner_visibility", "owner_org_id", "visibility"),
         Index("ix_legal_case_decided_on", "decided_on"),
         Index("ix_legal_case_search_vector", "search_vector", postgresql_using="gin"),
-        Index(
-            "ix_legal_case_title_trgm",
-            "title",
-            postgresql_using="gin",
-            postgresql_ops={"title": "gin_trgm_ops"},
-        ),
+        # Where pg_trgm exists, migration 0015 adds a trigram index over the accent-folded
+        # title (an expression index, which alembic does not compare).
         Index("ix_legal_case_respondent_states", "respondent_states", postgresql_using="gin"),
         Index("ix_legal_case_keywords", "keywords", postgresql_using="gin"),
         UniqueConstraint("reference_key", "owner_org_id"),
@@ -274,14 +270,8 @@ class RightsClaim(UuidPk, Base):
 
 class CaseParty(UuidPk, Base):
     __tablename__ = "case_party"
-    __table_args__ = (
-        Index(
-            "ix_case_party_pseudonym_trgm",
-            "pseudonym",
-            postgresql_using="gin",
-            postgresql_ops={"pseudonym": "gin_trgm_ops"},
-        ),
-    )
+    # Where pg_trgm exists, migration 0015 adds a trigram index over the accent-folded
+    # pseudonym (an expression index, which alembic does not compare).
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("legal_case.id", ondelete="CASCADE"), index=True

@@ -18,7 +18,7 @@ import yaml
 PATH = Path(__file__).resolve().parent / "data" / "multilingual.yaml"
 
 # The most frequent function words of each language: enough to tell a paragraph's language.
-_FUNCTION_WORDS = {
+FUNCTION_WORDS = {
     "en": frozenset(
         ["the", "of", "and", "to", "in", "was", "were", "that", "his", "her", "with", "for"]
     ),
@@ -43,7 +43,7 @@ def language_of(text: str) -> str:
     """ "en", "es" or "fr": whichever language's function words the text uses most (English
     on a tie or with none)."""
     counts = Counter(_WORDS.findall(fold(text)))
-    scores = {lang: sum(counts[w] for w in words) for lang, words in _FUNCTION_WORDS.items()}
+    scores = {lang: sum(counts[w] for w in words) for lang, words in FUNCTION_WORDS.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] > 0 else "en"
 
@@ -53,6 +53,7 @@ class Entry:
     english: tuple[str, ...]
     pattern: dict[str, re.Pattern[str]]  # language -> its phrases, as whole words
     right_id: str | None = None
+    phrases: tuple[str, ...] = ()  # the Spanish and French phrases, folded
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def entries() -> tuple[Entry, ...]:
             english=tuple(words.get("en", [])),
             pattern={lang: _pattern(words[lang]) for lang in ("es", "fr") if words.get(lang)},
             right_id=right_id,
+            phrases=tuple(fold(p) for lang in ("es", "fr") for p in words.get(lang, [])),
         )
 
     rights = [entry(words, right_id) for right_id, words in sorted(data["rights"].items())]

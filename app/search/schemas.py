@@ -100,6 +100,11 @@ class SearchResults(BaseModel):
     items: list[SearchHit]
     facets: dict[str, list[FacetValue]]
     next_cursor: str | None
+    did_you_mean: str | None = Field(
+        default=None,
+        description="When nothing matched: the query with each word that no case holds "
+        "replaced by the closest corpus term, given only if it finds a case you may read.",
+    )
 
 
 class Suggestion(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,9 +41,11 @@ from app.db import Capabilities, detect_capabilities
 from app.errors import FieldError, ValidationFailed
 from app.pleadings import repository as pleading_repo
 from app.pleadings.models import ModelPleading, pleading_right
+from app.reference import multilingual
 from app.reference import repository as reference_repo
 from app.reference import service as reference
 from app.reference.models import (
+    Basis,
     CrosswalkRow,
     Forum,
     Jurisdiction,
@@ -51,6 +54,7 @@ from app.reference.models import (
     RightConcept,
     SystemMembership,
 )
+from app.search import expansion
 from app.search.schemas import (
     FacetValue,
     SearchHit,
@@ -102,7 +106,8 @@ def capabilities(session: Session) -> Capabilities:
 
 
 def text_query(q: str, language: Any = LegalCase.language) -> list[tuple[Any, Any]]:
-    """The query read as English (stemmed) and language-neutrally, each with the cases it
+    """The query, widened by the thesaurus and the Spanish and French vocabulary
+    (`expansion`), read as English (stemmed) and language-neutrally, each with the cases it
     applies to.
 
     Each case is matched with the reading of its own language's configuration: OR-ing two
@@ -110,9 +115,9 @@ def text_query(q: str, language: Any = LegalCase.language) -> list[tuple[Any, An
     reading is searched on its own (a UNION ALL), so that the GIN index answers exactly
     and no search vector is read back to recheck a combined condition.
     """
-    folded = func.comity_unaccent(q)
-    english = func.websearch_to_tsquery(literal_column("'english'::regconfig"), folded)
-    neutral = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), folded)
+    folded = func.comity_unaccent(expansion.expand(q).text)
+    english = func.to_tsquery(literal_column("'english'::regconfig"), folded)
+    neutral = func.to_tsquery(literal_column("'simple'::regconfig"), folded)
     is_english = or_(language.is_(None), language == "en")
     return [(english, is_english), (neutral, ~is_english)]
 
@@ -217,19 +222,54 @@ def _claim_conditions(session: Session, q: SearchQuery) -> list[Any]:
         conds.append(_has_provision(ids))
     if q.provision_equivalent:
         ref = reference.parse(session, q.provision_equivalent, field="provision_equivalent")
-        own = [p.id for p in reference_repo.lineage(session, ref.instrument_id, ref.path)]
-        protected = select(CrosswalkRow.right_id).where(CrosswalkRow.provision_id.in_(own))
-        equivalent = select(CrosswalkRow.provision_id).where(CrosswalkRow.right_id.in_(protected))
+        rights, provisions = _equivalents(session, ref.instrument_id, ref.path)
         conds.append(
             or_(
-                RightsClaim.right_id.in_(protected),
-                exists().where(
-                    claim_provision.c.claim_id == RightsClaim.id,
-                    claim_provision.c.provision_id.in_(equivalent),
+                _has_provision(sorted(provisions)),
+                # A claim filed under the right without naming its provision.
+                and_(
+                    RightsClaim.right_id.in_(sorted(rights)),
+                    ~exists().where(claim_provision.c.claim_id == RightsClaim.id),
                 ),
             )
         )
     return conds
+
+
+def _equivalents(session: Session, instrument_id: str, path: str) -> tuple[set[str], set[Any]]:
+    """The rights the provision's own crosswalk rows carry, and the provisions equivalent to
+    it: those whose text carries one of these rights too.
+
+    Its own rows are those of the closest article in its lineage that has rows (itself, else
+    the article it belongs to), else those of its subdivisions. Where a text states the right,
+    only the texts that state it are its equivalents: a case-law reading (ECHR art. 3 read as
+    barring the detention of children) or a general comment ties a provision to a right, but
+    does not make it another instrument's article on liberty. A provision that carries its
+    rights only by such a reading is equivalent to those read the same way or stated.
+    """
+    lineage = reference_repo.lineage(session, instrument_id, path)
+    rows = session.execute(
+        select(Provision.path, CrosswalkRow.right_id, CrosswalkRow.basis)
+        .join(CrosswalkRow, CrosswalkRow.provision_id == Provision.id)
+        .where(Provision.id.in_([p.id for p in lineage]))
+    ).all()
+    ancestors = [r for r in rows if path == r.path or path.startswith(r.path + "-")]
+    closest = max((len(r.path) for r in ancestors), default=None)
+    own = [r for r in ancestors if len(r.path) == closest] if ancestors else rows
+    stated = [r for r in own if r.basis is Basis.explicit]
+    chosen = stated or own
+    rights = {r.right_id for r in chosen}
+    bases = {Basis.explicit, *(r.basis for r in chosen)}
+    provisions = {p.id for p in lineage}
+    carrying = session.execute(
+        select(Provision.instrument_id, Provision.path)
+        .join(CrosswalkRow, CrosswalkRow.provision_id == Provision.id)
+        .where(CrosswalkRow.right_id.in_(sorted(rights)), CrosswalkRow.basis.in_(sorted(bases)))
+        .distinct()
+    )
+    for instrument, carried in carrying:
+        provisions |= {p.id for p in reference_repo.lineage(session, instrument, carried)}
+    return rights, provisions
 
 
 def _rights(session: Session, right: str, include_related: bool) -> list[str]:
@@ -270,7 +310,56 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     descending = sort is not SearchSort.importance and sort is not SearchSort.decided_asc
     found = _find(session, q, branches, sort, descending, _facet_counts)
     cases = _hit_rows(session, [i for i, _ in found.page], readings if has_text else None)
-    return found.results([SearchHit.model_validate(cases[i]) for i, _ in found.page])
+    results = found.results([SearchHit.model_validate(cases[i]) for i, _ in found.page])
+    if has_text and not found.total and not q.cursor:
+        results.did_you_mean = _did_you_mean(session, principal, q)
+    return results
+
+
+_QUERY_WORDS = re.compile(r"[^\W\d_]{3,}")
+_CLOSEST_TERMS = text(
+    """
+    SELECT w.word,
+        (tsvector_to_array(to_tsvector('english', comity_unaccent(w.word))))[1] AS stem,
+        EXISTS (
+            SELECT 1 FROM match_term t
+            WHERE t.term = ANY (tsvector_to_array(to_tsvector('english', comity_unaccent(w.word))))
+              AND t.df > 0
+        ) AS known,
+        (
+            SELECT t.term FROM match_term t
+            WHERE t.term % lower(comity_unaccent(w.word)) AND t.df > 0
+            ORDER BY similarity(t.term, lower(comity_unaccent(w.word))) DESC, t.df DESC, t.term
+            LIMIT 1
+        ) AS closest
+    FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(word, n)
+    ORDER BY w.n
+    """
+)
+
+
+def _did_you_mean(session: Session, principal: Principal, q: SearchQuery) -> str | None:
+    """The query with each word that no case holds replaced by the closest term of the
+    lexicon (which every write keeps current), offered only if the reader then finds a case
+    they may see: the lexicon spans cases they may not, whose words must not leak."""
+    typed = q.q or ""
+    words = _QUERY_WORDS.findall(typed)
+    if not words or not capabilities(session).pg_trgm:
+        return None
+    corrected = typed
+    for word, stem, known, closest in session.execute(_CLOSEST_TERMS, {"words": words}):
+        if not known and closest:
+            # The lexicon holds stems: give back the ending the stemmer took from the word
+            # typed ("zadvidas" -> stem "zadvida" -> "zadvyda" + "s").
+            folded = multilingual.fold(word)
+            ending = folded[len(stem) :] if stem and folded.startswith(stem) else ""
+            corrected = re.sub(
+                rf"(?<!\w){re.escape(word)}(?!\w)", closest + ending, corrected, count=1
+            )
+    if corrected == typed:
+        return None
+    probe = q.model_copy(update={"q": corrected, "facets": False, "limit": 1})
+    return corrected if search(session, principal, probe).total else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -598,6 +687,9 @@ def _facet_values(rows: list[list[Any]]) -> dict[str, list[FacetValue]]:
     return {k: sorted(v, key=lambda f: (-f.count, f.value))[:FACET_LIMIT] for k, v in out.items()}
 
 
+WORD_SIMILARITY = 0.5
+
+
 def suggest(session: Session, principal: Principal, q: SuggestQuery) -> list[Suggestion]:
     """Titles and party pseudonyms close to what was typed, tolerant of typos."""
     typed = q.q.strip()
@@ -605,15 +697,26 @@ def suggest(session: Session, principal: Principal, q: SuggestQuery) -> list[Sug
         return []
     visible = case_repo.visible(principal)
     if capabilities(session).pg_trgm:
-        title_sim = func.word_similarity(typed, LegalCase.title)
-        party_sim = func.word_similarity(typed, CaseParty.pseudonym)
-        titles = select(LegalCase.id, LegalCase.title, literal("title"), title_sim).where(
-            visible, literal(typed).op("<%")(LegalCase.title)
+        # Accents folded on both sides (the trigram indexes are over the folded text), and a
+        # threshold low enough for one wrong letter in a short name: `zadvidas` -> Zadvydas.
+        session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
+        folded = func.comity_unaccent(typed)
+        title, party = (
+            func.comity_unaccent(LegalCase.title),
+            func.comity_unaccent(CaseParty.pseudonym),
         )
+        titles = select(
+            LegalCase.id, LegalCase.title, literal("title"), func.word_similarity(folded, title)
+        ).where(visible, folded.op("<%")(title))
         parties = (
-            select(LegalCase.id, CaseParty.pseudonym, literal("party"), party_sim)
+            select(
+                LegalCase.id,
+                CaseParty.pseudonym,
+                literal("party"),
+                func.word_similarity(folded, party),
+            )
             .join(CaseParty, CaseParty.case_id == LegalCase.id)
-            .where(visible, literal(typed).op("<%")(CaseParty.pseudonym))
+            .where(visible, folded.op("<%")(party))
         )
     else:
         pattern = f"%{typed.replace('%', '').replace('_', '')}%"

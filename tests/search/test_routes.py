@@ -66,7 +66,77 @@ class TestText:
         assert "Vélez Loor v. Panamá" in titles(client.get(S, params={"q": "velez loor panama"}))
 
 
+class TestLanguagesAndWordForms:
+    @pytest.mark.parametrize(
+        ("q", "expected"),
+        [
+            ("detención de niños migrantes", "Rights and Guarantees of Children"),
+            ("niños", "N.B.F. v. Spain"),
+            ("salud migrantes venezolanos", "Sentencia T-210 de 2018"),
+            ("rétention administrative enfants", "Popov v. France"),
+        ],
+    )
+    def test_spanish_and_french_queries_find_english_cases(
+        self, client: TestClient, demo: Any, q: str, expected: str
+    ) -> None:
+        found = titles(client.get(S, params={"q": q, "limit": 10}))
+
+        assert any(t.startswith(expected) for t in found), found
+
+    def test_detention_and_detained_are_one_word(self, client: TestClient, demo: Any) -> None:
+        detention = titles(client.get(S, params={"q": "detention children", "limit": 100}))
+        detained = titles(client.get(S, params={"q": "detained children", "limit": 100}))
+
+        assert detention and sorted(detention) == sorted(detained)
+        assert "Popov v. France" in detention
+
+    def test_a_quoted_term_of_art_matches_its_forms(self, client: TestClient, demo: Any) -> None:
+        quoted = titles(client.get(S, params={"q": '"best interests of the child"'}))
+        words = titles(client.get(S, params={"q": "best interests of the child"}))
+
+        assert "N.B.F. v. Spain" in quoted
+        assert set(words) <= set(quoted)
+
+    def test_an_excluded_word_excludes_its_forms(self, client: TestClient, demo: Any) -> None:
+        found = titles(client.get(S, params={"q": "children -detained", "limit": 100}))
+
+        assert found and "Popov v. France" not in found
+
+    def test_a_typo_gets_a_did_you_mean_that_finds_the_case(
+        self, client: TestClient, demo: Any
+    ) -> None:
+        typo = client.get(S, params={"q": "hirsy jamma"}).json()
+
+        assert typo["total"] == 0 and typo["did_you_mean"]
+        assert "Hirsi Jamaa and Others v. Italy" in titles(
+            client.get(S, params={"q": typo["did_you_mean"]})
+        )
+        assert client.get(S, params={"q": "zadvidas"}).json()["did_you_mean"] == "zadvydas"
+
+    def test_no_did_you_mean_from_a_case_the_reader_may_not_see(
+        self, client: TestClient, session: Session, as_user: Any
+    ) -> None:
+        org = make_org(session)
+        make_case(session, org=org, title="Qorvendalia v. Malta", respondent_states=["MT"])
+        insider = make_user(session, member_of=org, role=Role.viewer)
+
+        outside = client.get(S, params={"q": "qorvendalio"}).json()
+        inside = client.get(S, params={"q": "qorvendalio"}, headers=as_user(insider)).json()
+
+        assert outside["did_you_mean"] is None
+        assert inside["did_you_mean"] == "qorvendalia"
+
+
 class TestLegalBasis:
+    def test_provision_equivalent_follows_the_provisions_own_crosswalk_rows(
+        self, client: TestClient, demo: Any
+    ) -> None:
+        found = titles(client.get(S, params={"provision_equivalent": "ECHR:5-1-f", "limit": 100}))
+
+        assert any(t.startswith("Vélez Loor") for t in found)
+        assert any(t.startswith("Amparo en Revisión 275/2019") for t in found)
+        assert not any(t.startswith("R (AAA") for t in found)
+
     def test_equivalent_to_echr_5_in_the_americas(self, client: TestClient, demo: Any) -> None:
         found = titles(
             client.get(
@@ -148,6 +218,16 @@ class TestSuggest:
         r = client.get(f"{S}/suggest", params={"q": "hirsy"})
 
         assert any(s["text"].startswith("Hirsi Jamaa") for s in r.json())
+
+    @pytest.mark.parametrize(
+        ("q", "expected"), [("velez lor", "Vélez Loor"), ("zadvidas", "Zadvydas v. Davis")]
+    )
+    def test_typos_and_missing_accents(
+        self, client: TestClient, demo: Any, q: str, expected: str
+    ) -> None:
+        r = client.get(f"{S}/suggest", params={"q": q})
+
+        assert any(s["text"].startswith(expected) for s in r.json()), r.json()
 
 
 class TestBadInput:
