@@ -19,6 +19,8 @@ tables are vacuumed and analysed (so the GIN pending lists are merged and autova
 start in the middle of a measurement), and a fresh API process serves. When a target is
 missed, the slowest pool value of that scenario is run in-process with its SQL captured, and
 ``EXPLAIN (ANALYZE, BUFFERS)`` of its slowest statements goes to ``bench/out/search_explain.txt``.
+Beside them, the floor: the text scenario's words as a bare ``websearch_to_tsquery`` over
+the GIN index (top 20 by rank), in-process.
 """
 
 from __future__ import annotations
@@ -220,6 +222,27 @@ def _explain(
     return "\n".join(lines) + "\n"
 
 
+FLOOR_RUNS = 60
+_FLOOR = text(
+    "SELECT id FROM legal_case, websearch_to_tsquery('english', :q) AS q "
+    "WHERE search_vector @@ q ORDER BY ts_rank_cd(search_vector, q) DESC LIMIT 20"
+)
+
+
+def _floor(engine: Engine) -> tuple[float, float]:
+    """p50 and p95 (ms) of the floor the text search is compared with: the same words as a
+    bare `websearch_to_tsquery` over the GIN index, its top 20 by rank, no visibility,
+    filters, thesaurus or facets; in-process, one statement per call."""
+    times = []
+    with engine.connect() as conn:
+        for i in range(FLOOR_RUNS):
+            began = time.perf_counter()
+            conn.execute(_FLOOR, {"q": TEXT_QUERIES[i % len(TEXT_QUERIES)]}).all()
+            times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    return http_load.percentile(times, 50), http_load.percentile(times, 95)
+
+
 def run(*, steps: tuple[int, ...] = STEPS, requests: int = REQUESTS) -> list[Row]:
     rows: list[Row] = []
     explains: list[str] = []
@@ -261,6 +284,12 @@ def run(*, steps: tuple[int, ...] = STEPS, requests: int = REQUESTS) -> list[Row
                         explains.append(
                             _explain(database.engine, scenario, result, n_cases, target_ms)
                         )
+                floor_p50, floor_p95 = _floor(database.engine)
+                where = f"bare websearch_to_tsquery + GIN top-20 @ {corpus.size_label(n_cases)}"
+                rows += [
+                    Row(NAME, f"{where} p50", floor_p50, "ms"),
+                    Row(NAME, f"{where} p95", floor_p95, "ms"),
+                ]
         if explains:
             OUT_DIR.mkdir(exist_ok=True)
             EXPLAIN_PATH.write_text("\n".join(explains), encoding="utf-8")

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
@@ -175,8 +176,14 @@ class LegalCase(UuidPk, Timestamps, Base):
         Index("ix_legal_case_owner_visibility", "owner_org_id", "visibility"),
         Index("ix_legal_case_decided_on", "decided_on"),
         Index("ix_legal_case_search_vector", "search_vector", postgresql_using="gin"),
-        # Where pg_trgm exists, migration 0015 adds a trigram index over the accent-folded
-        # title (an expression index, which alembic does not compare).
+        # Suggestions: trigrams of the accent-folded title (where pg_trgm exists; migration
+        # 0015). An expression index, which alembic does not compare.
+        Index(
+            "ix_legal_case_title_folded_trgm",
+            func.comity_unaccent(text("title")).label("folded"),
+            postgresql_using="gin",
+            postgresql_ops={"folded": "gin_trgm_ops"},
+        ),
         Index("ix_legal_case_respondent_states", "respondent_states", postgresql_using="gin"),
         Index("ix_legal_case_keywords", "keywords", postgresql_using="gin"),
         UniqueConstraint("reference_key", "owner_org_id"),
@@ -270,8 +277,16 @@ class RightsClaim(UuidPk, Base):
 
 class CaseParty(UuidPk, Base):
     __tablename__ = "case_party"
-    # Where pg_trgm exists, migration 0015 adds a trigram index over the accent-folded
-    # pseudonym (an expression index, which alembic does not compare).
+    # Suggestions: trigrams of the accent-folded pseudonym (where pg_trgm exists; migration
+    # 0015). An expression index, which alembic does not compare.
+    __table_args__ = (
+        Index(
+            "ix_case_party_pseudonym_folded_trgm",
+            func.comity_unaccent(text("pseudonym")).label("folded"),
+            postgresql_using="gin",
+            postgresql_ops={"folded": "gin_trgm_ops"},
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
