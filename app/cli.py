@@ -368,7 +368,14 @@ def _print_import(report: object) -> None:
 
     assert isinstance(report, ImportReport)
     table = Table(
-        "records", "created", "updated", "claims", "citations resolved", "unresolved", "errors"
+        "records",
+        "created",
+        "updated",
+        "claims",
+        "citations resolved",
+        "unresolved",
+        "of which ambiguous",
+        "errors",
     )
     table.add_row(
         *(
@@ -380,6 +387,7 @@ def _print_import(report: object) -> None:
                 report.claims,
                 report.citations_resolved,
                 report.citations_unresolved,
+                report.citations_ambiguous,
                 len(report.errors),
             )
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.principal import Principal
-from app.cases import policy
+from app.cases import policy, resolution
 from app.cases import repository as repo
 from app.cases.citation_extraction import ExtractedCitation, extract_citations
 from app.cases.models import (
@@ -24,8 +24,9 @@ from app.cases.models import (
     ReviewState,
     Treatment,
 )
-from app.errors import NotFoundError
+from app.errors import FieldError, NotFoundError, ValidationFailed
 from app.orgs.models import Role
+from app.reference.models import Forum
 
 MAX_TEXT = 500_000
 
@@ -57,33 +58,46 @@ class FoundCitation(BaseModel):
 
 class ExtractRequest(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT)
+    forum_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="The forum of the decision the text comes from: a bare number then "
+        "means one of that forum's decisions first (each forum numbers its own).",
+    )
 
 
 def resolve(
-    session: Session, principal: Principal, found: list[ExtractedCitation]
+    session: Session,
+    principal: Principal,
+    found: list[ExtractedCitation],
+    *,
+    citing_forum: str | None = None,
 ) -> list[FoundCitation]:
+    """Each citation with the readable case it means (`resolution.choose`), or the
+    candidates when it may mean several."""
     values = sorted({c.value for c in found})
-    matches: dict[str, list[LegalCase]] = defaultdict(list)
+    matches: dict[str, dict[uuid.UUID, LegalCase]] = defaultdict(dict)
     if values:
         rows = session.execute(
             select(CaseIdentifier.value, LegalCase)
             .join(LegalCase, LegalCase.id == CaseIdentifier.case_id)
             .where(CaseIdentifier.value.in_(values), repo.visible(principal))
+            .order_by(LegalCase.decided_on.nulls_last(), LegalCase.id)
         )
         for value, case in rows:
-            if case not in matches[value]:
-                matches[value].append(case)
+            matches[value][case.id] = case
     out = []
     for c in found:
-        cases = matches.get(c.value, [])
-        if c.forum_hint and len(cases) > 1:
-            cases = [k for k in cases if k.forum_id == c.forum_hint] or cases
+        cases = matches.get(c.value, {})
+        chosen, candidates = resolution.choose(
+            [_target(k) for k in cases.values()], citing_forum=citing_forum, forum_hint=c.forum_hint
+        )
         status = (
-            ResolutionStatus.unmatched
-            if not cases
-            else ResolutionStatus.resolved
-            if len(cases) == 1
+            ResolutionStatus.resolved
+            if chosen
             else ResolutionStatus.ambiguous
+            if candidates
+            else ResolutionStatus.unmatched
         )
         out.append(
             FoundCitation(
@@ -94,25 +108,43 @@ def resolve(
                 value=c.value,
                 forum_hint=c.forum_hint,
                 status=status,
-                case_id=cases[0].id if status is ResolutionStatus.resolved else None,
+                case_id=chosen.case_id if chosen else None,
                 candidates=[
                     Candidate(
-                        case_id=k.id,
-                        title=k.title,
-                        forum_id=k.forum_id,
-                        decided_on=k.decided_on.isoformat() if k.decided_on else None,
+                        case_id=t.case_id,
+                        title=cases[t.case_id].title,
+                        forum_id=t.forum_id,
+                        decided_on=t.decided_on.isoformat() if t.decided_on else None,
                     )
-                    for k in cases
-                ]
-                if status is ResolutionStatus.ambiguous
-                else [],
+                    for t in candidates
+                ],
             )
         )
     return out
 
 
-def extract(session: Session, principal: Principal, text: str) -> list[FoundCitation]:
-    return resolve(session, principal, extract_citations(text))
+def _target(case: LegalCase) -> resolution.Target:
+    return resolution.Target(
+        case.id, case.forum_id, case.proceeding_id, case.decision_type, case.decided_on
+    )
+
+
+def extract_request(
+    session: Session, principal: Principal, body: ExtractRequest
+) -> list[FoundCitation]:
+    if body.forum_id is not None and session.get(Forum, body.forum_id) is None:
+        msg = f"unknown forum {body.forum_id!r}"
+        raise ValidationFailed(
+            "Unknown forum.",
+            errors=[FieldError(loc=["body", "forum_id"], msg=msg, type="unknown_forum")],
+        )
+    return extract(session, principal, body.text, citing_forum=body.forum_id)
+
+
+def extract(
+    session: Session, principal: Principal, text: str, *, citing_forum: str | None = None
+) -> list[FoundCitation]:
+    return resolve(session, principal, extract_citations(text), citing_forum=citing_forum)
 
 
 def propose_for_case(
@@ -124,7 +156,11 @@ def propose_for_case(
         raise NotFoundError("No such case.")
     policy.require_role(principal, case, Role.litigator, "add citations")
     text = "\n".join([case.facts_summary, case.holding, case.law_text])
-    found = [f for f in extract(session, principal, text) if f.case_id != case.id]
+    found = [
+        f
+        for f in extract(session, principal, text, citing_forum=case.forum_id)
+        if f.case_id != case.id
+    ]
     known = {(c.cited_case_id, c.identifier_value) for c in repo.citations_from(session, case.id)}
     for f in found:
         target = f.case_id

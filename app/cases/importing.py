@@ -22,12 +22,14 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.cases import repository as repo
+from app.cases import resolution
 from app.cases.interchange import InterchangeCase, RecordError, validate
 from app.cases.models import (
     CaseCitation,
     CaseIdentifier,
     IdentifierKind,
     LegalCase,
+    Proceeding,
     Provenance,
     ReviewState,
     RightsClaim,
@@ -61,6 +63,8 @@ class ImportReport(BaseModel):
     claims: int = 0
     citations_resolved: int = 0
     citations_unresolved: int = 0
+    # Of the unresolved: those that may mean several decisions (candidates, never picked).
+    citations_ambiguous: int = 0
     errors: list[RecordError] = []
     warnings: list[RecordError] = []
     dry_run: bool = False
@@ -160,7 +164,7 @@ def import_cases(
     ref = _Reference(session)
     report = ImportReport(dry_run=dry_run)
     prepared: list[_Prepared] = []
-    seen_identifiers: dict[tuple[str, str, str], int] = {}
+    seen_identifiers: dict[tuple[str, str, str, str], int] = {}
     for line, raw in records:
         report.records += 1
         if isinstance(raw, RecordError):
@@ -195,7 +199,7 @@ def _check(
     line: int,
     raw: dict[str, Any],
     ref: _Reference,
-    seen: dict[tuple[str, str, str], int],
+    seen: dict[tuple[str, str, str, str], int],
     warnings: list[RecordError],
 ) -> _Prepared | list[RecordError]:
     case = validate(line, raw)
@@ -229,17 +233,20 @@ def _check(
     scopes = []
     for i, ident in enumerate(case.identifiers):
         scope = GLOBAL_SCOPE if ident.kind is IdentifierKind.ecli else case.forum_id
-        key = (ident.kind.value, ident.value, scope)
+        # The decisions of one communication share its number, each with its own type
+        # (admissibility, merits...); they are linked in one proceeding when written.
+        key = (ident.kind.value, ident.value, scope, case.decision_type.value)
         if key in seen:
-            # Several decisions in one application (merits, just satisfaction) share its
-            # number: a record with its own reference key keeps its place, and the number
+            # Two decisions of the same type with one number (a judgment and its correction,
+            # say): a record with its own reference key keeps its place, and the number
             # stays with the first decision.
             if case.reference_key:
                 warnings.append(
                     RecordError(
                         line=line,
                         field=f"identifiers.{i}",
-                        reason=f"kept on line {seen[key]} only (shared by several decisions)",
+                        reason=f"kept on line {seen[key]} only (shared by several "
+                        f"{case.decision_type.value} decisions)",
                     )
                 )
                 continue
@@ -271,10 +278,18 @@ def _match_existing(
     owners = {row[1]: row[2] for row in key_rows} | {row[3]: row[4] for row in ident_rows}
     # Own cases sort last, so they win a key or identifier that a readable foreign case shares.
     by_key = {k: c for k, c, o in sorted(key_rows, key=lambda r: r[2] == owner)}
-    by_ident = {(k, v, s): c for k, v, s, c, o in sorted(ident_rows, key=lambda r: r[4] == owner)}
+    by_ident = {
+        (k, v, s, d): c for k, v, s, c, o, d in sorted(ident_rows, key=lambda r: r[4] == owner)
+    }
     for p in prepared:
+        kind = p.case.decision_type
         existing = (by_key.get(p.case.reference_key) if p.case.reference_key else None) or next(
-            (by_ident[(k.value, v, s)] for k, v, s in p.scopes if (k.value, v, s) in by_ident), None
+            (
+                by_ident[(k.value, v, s, kind)]
+                for k, v, s in p.scopes
+                if (k.value, v, s, kind) in by_ident
+            ),
+            None,
         )
         if existing is None:
             continue
@@ -382,6 +397,7 @@ def _write(
                     "value": v,
                     "forum_id": s,
                     "owner_org_id": owner,
+                    "decision_type": p.case.decision_type,
                 }
                 for k, v, s in p.scopes
             ]
@@ -392,7 +408,54 @@ def _write(
         _insert_many(session, claim_provision, link_rows)
         report.claims += len(claim_rows)
         progress(done * BATCH)
+    _link_proceedings(session, prepared, owner)
     _write_citations(session, prepared, owner, report)
+
+
+def _link_proceedings(session: Session, prepared: list[_Prepared], owner: uuid.UUID) -> None:
+    """Group the owner's decisions that share an identifier (of this file or already held)
+    into proceedings: an admissibility decision, the views and a follow-up of one
+    communication, or a joint decision with each communication it decides."""
+    triples = sorted({(k.value, v, s) for p in prepared for k, v, s in p.scopes})
+    holders: dict[tuple[str, str, str], set[uuid.UUID]] = defaultdict(set)
+    proceeding_of: dict[uuid.UUID, uuid.UUID | None] = {}
+    for chunk in _chunks(triples, BATCH):
+        for k, v, s, case_id, proceeding in repo.owned_with_identifiers(session, owner, chunk):
+            holders[(k, v, s)].add(case_id)
+            proceeding_of[case_id] = proceeding
+    # Union-find over the cases: two decisions sharing a number are one matter.
+    parent: dict[uuid.UUID, uuid.UUID] = {}
+
+    def root(x: uuid.UUID) -> uuid.UUID:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for cases in holders.values():
+        first, *rest = sorted(cases)
+        for other in rest:
+            a, b = root(first), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for case_id in proceeding_of:
+        groups[root(case_id)].append(case_id)
+    forum_of = {p.case_id: p.case.forum_id for p in prepared}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        known = sorted({p for c in members if (p := proceeding_of[c]) is not None})
+        if len(known) == 1 and all(proceeding_of[c] == known[0] for c in members):
+            continue
+        target = known[0] if known else uuid.uuid4()
+        if not known:
+            forum = next(forum_of[c] for c in members if c in forum_of)
+            session.add(Proceeding(id=target, owner_org_id=owner, forum_id=forum))
+            session.flush()
+        moved = [c for c in members if proceeding_of[c] != target]
+        for other in known[1:]:
+            repo.merge_proceedings(session, other, into=target)
+        repo.assign_proceeding(session, target, moved)
 
 
 def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -416,6 +479,7 @@ def _case_fields(ref: _Reference, p: _Prepared) -> dict[str, Any]:
         "filed_on": c.filed_on,
         "decided_on": c.decided_on,
         "status": c.status,
+        "decision_type": c.decision_type,
         "outcome": c.outcome or derive_outcome(cl.finding for cl in c.claims),
         "outcome_explicit": c.outcome is not None,
         "facts_summary": c.facts_summary,
@@ -440,25 +504,35 @@ def _write_citations(
         {cit.reference_key for p in prepared for cit in p.case.citations if cit.reference_key},
     ):
         by_key[key].add(case_id)
-    wanted: list[tuple[str, str, str | None]] = sorted(
+    wanted = sorted(
         {
-            (cit.identifier.kind.value, cit.identifier.value, None)
+            (cit.identifier.kind.value, cit.identifier.value)
             for p in prepared
             for cit in p.case.citations
             if cit.identifier
         }
     )
-    by_ident: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
+    by_ident: dict[tuple[str, str], dict[uuid.UUID, resolution.Target]] = defaultdict(dict)
     for chunk in _chunks(wanted, BATCH):
-        for kind, value, _, case_id, _ in repo.visible_with_identifiers(session, view, chunk):
-            by_ident[(kind, value)].add(case_id)
+        for kind, value, found_target in repo.citation_targets(session, view, chunk):
+            by_ident[(kind, value)][found_target.case_id] = found_target
     rows = []
     for p in prepared:
         for cit in p.case.citations:
             found = by_key.get(cit.reference_key, set()) if cit.reference_key else set()
-            if not found and cit.identifier:
-                found = by_ident.get((cit.identifier.kind.value, cit.identifier.value), set())
             target = next(iter(found)) if len(found) == 1 else None
+            if not found and cit.identifier:
+                # A number means a decision of the citing forum, and of one matter
+                # (`resolution.choose`); never the citing decision itself.
+                targets = by_ident.get((cit.identifier.kind.value, cit.identifier.value), {})
+                chosen, candidates = resolution.choose(
+                    [t for i, t in sorted(targets.items()) if i != p.case_id],
+                    citing_forum=p.case.forum_id,
+                    forum_hint=None,
+                )
+                target = chosen.case_id if chosen else None
+                if candidates:
+                    report.citations_ambiguous += 1
             if target == p.case_id:
                 target = None
             rows.append(

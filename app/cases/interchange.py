@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 
 from app.cases.models import (
     CaseStatus,
+    DecisionType,
     Finding,
     ImplementationStatus,
     Outcome,
@@ -87,6 +88,7 @@ class InterchangeCase(Strict):
     filed_on: IsoDate | None = None
     decided_on: IsoDate | None = None
     status: CaseStatus = CaseStatus.decided
+    decision_type: DecisionType = DecisionType.merits
     outcome: Outcome | None = None
     importance: int | None = Field(default=None, ge=1, le=4)
     keywords: list[str] = Field(default_factory=list, max_length=50)

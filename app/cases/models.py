@@ -50,6 +50,35 @@ class Outcome(StrEnum):
     advisory = "advisory"
 
 
+class DecisionType(StrEnum):
+    """Which decision of its matter a case record is: one communication, application or
+    petition may have several, grouped in a `Proceeding`."""
+
+    admissibility = "admissibility"
+    merits = "merits"
+    interim_measures = "interim_measures"
+    follow_up = "follow_up"
+    revision = "revision"
+    referral = "referral"  # a Grand Chamber referral or another appeal within the forum
+    just_satisfaction = "just_satisfaction"
+    advisory = "advisory"
+    other = "other"
+
+
+# Which decision of a proceeding stands for it as authority: the merits first.
+AUTHORITY_ORDER = (
+    DecisionType.merits,
+    DecisionType.referral,
+    DecisionType.advisory,
+    DecisionType.just_satisfaction,
+    DecisionType.revision,
+    DecisionType.follow_up,
+    DecisionType.interim_measures,
+    DecisionType.admissibility,
+    DecisionType.other,
+)
+
+
 class Finding(StrEnum):
     violation = "violation"
     no_violation = "no_violation"
@@ -167,6 +196,16 @@ SEARCH_VECTOR = (
 )
 
 
+class Proceeding(UuidPk, Base):
+    """The decisions of one matter in one forum, as one owner records them."""
+
+    __tablename__ = "proceeding"
+
+    owner_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"))
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forum.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class LegalCase(UuidPk, Timestamps, Base):
     __tablename__ = "legal_case"
     # Migration 0008 also sets toast_tuple_target = 256: long texts live out of the row, so
@@ -203,6 +242,12 @@ class LegalCase(UuidPk, Timestamps, Base):
     decided_on: Mapped[date | None]
     status: Mapped[CaseStatus] = mapped_column(pg_enum(CaseStatus, "case_status"))
     procedural_posture: Mapped[str | None] = mapped_column(Text)
+    decision_type: Mapped[DecisionType] = mapped_column(
+        pg_enum(DecisionType, "decision_type"), default=DecisionType.merits, server_default="merits"
+    )
+    proceeding_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("proceeding.id", ondelete="SET NULL"), index=True
+    )
     outcome: Mapped[Outcome] = mapped_column(pg_enum(Outcome, "case_outcome"))
     outcome_explicit: Mapped[bool] = mapped_column(default=False)
     facts_summary: Mapped[str] = mapped_column(Text, default="")
@@ -229,12 +274,15 @@ class LegalCase(UuidPk, Timestamps, Base):
 
 
 class CaseIdentifier(UuidPk, Base):
-    """A typed identifier, unique within one organisation's record: ECLIs everywhere, other
-    kinds within one forum. Other organisations may record the same decision; whether they do
-    is theirs to tell, so the constraint stops at the owner."""
+    """A typed identifier, unique within one organisation's record and one decision type:
+    ECLIs everywhere, other kinds within one forum (the decisions of one communication share
+    its number). Other organisations may record the same decision; whether they do is theirs
+    to tell, so the constraint stops at the owner."""
 
     __tablename__ = "case_identifier"
-    __table_args__ = (UniqueConstraint("kind", "value", "forum_id", "owner_org_id"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "value", "forum_id", "owner_org_id", "decision_type"),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("legal_case.id", ondelete="CASCADE"), index=True
@@ -245,6 +293,10 @@ class CaseIdentifier(UuidPk, Base):
     forum_id: Mapped[str] = mapped_column(String(40))
     # The case's owner, copied here so that uniqueness can stop at the organisation.
     owner_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"))
+    # The case's decision type, copied: the decisions of one communication share its number.
+    decision_type: Mapped[DecisionType] = mapped_column(
+        pg_enum(DecisionType, "decision_type"), default=DecisionType.merits, server_default="merits"
+    )
 
 
 claim_provision = Table(

@@ -6,6 +6,7 @@ import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -18,34 +19,40 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    delete,
     exists,
     func,
     literal_column,
     or_,
     select,
     tuple_,
+    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, psycopg
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.auth.principal import Principal
+from app.cases import resolution
 from app.cases.models import (
     CaseCitation,
     CaseIdentifier,
     CaseParty,
     CaseUpdate,
+    DecisionType,
     LegalCase,
+    Proceeding,
     ProtectedPartyData,
     RightsClaim,
     claim_provision,
 )
-from app.cases.schemas import CaseRead, ClaimRead, IdentifierRead, ProvisionRef
+from app.cases.schemas import CaseRead, ClaimRead, DecisionRef, IdentifierRead, ProvisionRef
 from app.orgs.visibility import readable, visible_scopes
 from app.reference.models import Provision
 
 
-def visible(principal: Principal) -> Any:
-    return readable(principal, LegalCase.owner_org_id, LegalCase.visibility)
+def visible(principal: Principal, row: Any = LegalCase) -> Any:
+    """Whether principal may read row (`LegalCase` or an alias of it)."""
+    return readable(principal, row.owner_org_id, row.visibility)
 
 
 def readable_case(session: Session, principal: Principal, case_id: uuid.UUID) -> LegalCase | None:
@@ -134,6 +141,25 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
     )
     c = LegalCase
     org_ids = bindparam("org_ids", type_=ARRAY(Uuid))
+    scopes = bindparam("scopes", type_=ARRAY(Text))
+
+    def readable_here(row: Any) -> Any:
+        # The rule of app.orgs.visibility.readable, with the principal as parameters.
+        return or_(cast(row.visibility, Text) == any_(scopes), row.owner_org_id == any_(org_ids))
+
+    other = aliased(LegalCase)
+    proceeding = (
+        select(
+            _json_list(
+                _json_document(DecisionRef, other),
+                other.decided_on.nulls_last(),
+                other.title,
+                other.id,
+            )
+        )
+        .where(other.proceeding_id == c.proceeding_id, other.id != c.id, readable_here(other))
+        .scalar_subquery()
+    )
     # Internal notes stay inside the owning organisation (policy.may_see_internal).
     own = c.owner_org_id == any_(org_ids)
     document = _json_document(
@@ -143,13 +169,10 @@ def _case_document_sql() -> tuple[str, dict[str, Any]]:
         internal_notes=case((own, c.internal_notes)),
         identifiers=identifiers,
         claims=claims,
-    )
-    # The rule of app.orgs.visibility.readable, with the principal as parameters.
-    readable_here = or_(
-        cast(c.visibility, Text) == any_(bindparam("scopes", type_=ARRAY(Text))), own
+        proceeding=proceeding,
     )
     stmt = select(c.version, cast(document, Text)).where(
-        c.id == bindparam("case_id", type_=Uuid), readable_here
+        c.id == bindparam("case_id", type_=Uuid), readable_here(c)
     )
     compiled = stmt.compile(dialect=psycopg.dialect())  # type: ignore[no-untyped-call]
     return str(compiled), compiled.params
@@ -207,12 +230,19 @@ def identifiers_of(
     return out
 
 
-def case_with_identifier(
+@dataclass(frozen=True, slots=True)
+class Holder:
+    case_id: uuid.UUID
+    decision_type: DecisionType
+    owner_org_id: uuid.UUID
+
+
+def identifier_holders(
     session: Session, principal: Principal, kind: str, value: str, forum_scope: str
-) -> uuid.UUID | None:
-    """A case that principal may read carrying this identifier (own cases first)."""
-    return session.scalar(
-        select(CaseIdentifier.case_id)
+) -> list[Holder]:
+    """The cases that principal may read carrying this identifier, own cases first."""
+    rows = session.execute(
+        select(CaseIdentifier.case_id, LegalCase.decision_type, LegalCase.owner_org_id)
         .join(LegalCase, LegalCase.id == CaseIdentifier.case_id)
         .where(
             CaseIdentifier.kind == kind,
@@ -220,9 +250,20 @@ def case_with_identifier(
             CaseIdentifier.forum_id == forum_scope,
             visible(principal),
         )
-        .order_by(LegalCase.owner_org_id.in_(sorted(principal.org_ids)).desc())
-        .limit(1)
+        .order_by(LegalCase.owner_org_id.in_(sorted(principal.org_ids)).desc(), LegalCase.id)
     )
+    return [Holder(*row) for row in rows]
+
+
+def merge_proceedings(session: Session, source: uuid.UUID, *, into: uuid.UUID) -> None:
+    """Move every decision of proceeding source into proceeding into, and drop source."""
+    session.execute(
+        update(LegalCase)
+        .where(LegalCase.proceeding_id == source)
+        .values(proceeding_id=into)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.execute(delete(Proceeding).where(Proceeding.id == source))
 
 
 def visible_with_reference_keys(
@@ -242,9 +283,9 @@ def visible_with_reference_keys(
 
 def visible_with_identifiers(
     session: Session, principal: Principal, triples: list[tuple[str, str, str | None]]
-) -> list[tuple[str, str, str, uuid.UUID, uuid.UUID]]:
-    """(kind, value, forum scope, case id, owner) of readable cases carrying these
-    identifiers; a scope of None matches the identifier in any forum."""
+) -> list[tuple[str, str, str, uuid.UUID, uuid.UUID, DecisionType]]:
+    """(kind, value, forum scope, case id, owner, decision type) of readable cases carrying
+    these identifiers; a scope of None matches the identifier in any forum."""
     if not triples:
         return []
     scoped = [(k, v, s) for k, v, s in triples if s is not None]
@@ -256,11 +297,82 @@ def visible_with_identifiers(
     if unscoped:
         conditions.append(tuple_(ident.kind, ident.value).in_(unscoped))
     rows = session.execute(
-        select(ident.kind, ident.value, ident.forum_id, ident.case_id, LegalCase.owner_org_id)
+        select(
+            ident.kind,
+            ident.value,
+            ident.forum_id,
+            ident.case_id,
+            LegalCase.owner_org_id,
+            LegalCase.decision_type,
+        )
         .join(LegalCase, LegalCase.id == ident.case_id)
         .where(or_(*conditions), visible(principal))
     )
-    return [(str(k), v, f, c, o) for k, v, f, c, o in rows]
+    return [(str(k), v, f, c, o, d) for k, v, f, c, o, d in rows]
+
+
+def citation_targets(
+    session: Session, principal: Principal, pairs: list[tuple[str, str]]
+) -> list[tuple[str, str, resolution.Target]]:
+    """(kind, value, target) of the readable cases carrying these identifiers, any forum."""
+    if not pairs:
+        return []
+    ident = CaseIdentifier
+    rows = session.execute(
+        select(
+            ident.kind,
+            ident.value,
+            LegalCase.id,
+            LegalCase.forum_id,
+            LegalCase.proceeding_id,
+            LegalCase.decision_type,
+            LegalCase.decided_on,
+        )
+        .join(LegalCase, LegalCase.id == ident.case_id)
+        .where(tuple_(ident.kind, ident.value).in_(pairs), visible(principal))
+    )
+    return [(str(k), v, resolution.Target(i, f, p, d, on)) for k, v, i, f, p, d, on in rows]
+
+
+def proceeding_members(session: Session, ids: Iterable[uuid.UUID]) -> list[resolution.Target]:
+    """Those of these cases that belong to a proceeding, as citation targets."""
+    c = LegalCase
+    rows = session.execute(
+        select(c.id, c.forum_id, c.proceeding_id, c.decision_type, c.decided_on).where(
+            c.id == any_(cast(sorted(ids), ARRAY(Uuid))), c.proceeding_id.is_not(None)
+        )
+    )
+    return [resolution.Target(*row) for row in rows]
+
+
+def owned_with_identifiers(
+    session: Session, owner: uuid.UUID, triples: list[tuple[str, str, str]]
+) -> list[tuple[str, str, str, uuid.UUID, uuid.UUID | None]]:
+    """(kind, value, forum scope, case id, proceeding) of the owner's cases carrying these
+    identifiers, whatever their decision type."""
+    if not triples:
+        return []
+    ident = CaseIdentifier
+    rows = session.execute(
+        select(ident.kind, ident.value, ident.forum_id, ident.case_id, LegalCase.proceeding_id)
+        .join(LegalCase, LegalCase.id == ident.case_id)
+        .where(
+            tuple_(ident.kind, ident.value, ident.forum_id).in_(triples),
+            ident.owner_org_id == owner,
+        )
+    )
+    return [(str(k), v, f, c, p) for k, v, f, c, p in rows]
+
+
+def assign_proceeding(
+    session: Session, proceeding_id: uuid.UUID, case_ids: list[uuid.UUID]
+) -> None:
+    session.execute(
+        update(LegalCase)
+        .where(LegalCase.id.in_(case_ids))
+        .values(proceeding_id=proceeding_id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def filtered_cases(principal: Principal, filters: dict[str, Any]) -> Select[LegalCase]:

@@ -367,7 +367,7 @@ def extract_citations(
     body: ExtractRequest, session: SessionDep, principal: PrincipalDep
 ) -> list[FoundCitation]:
     """Every case citation in a text, with its span and whether Comity holds the decision."""
-    return extraction.extract(session, principal, body.text)
+    return extraction.extract_request(session, principal, body)
 
 
 transfer_router = APIRouter(prefix="/api/v1", tags=["transfer"])

@@ -20,6 +20,7 @@ from pydantic import (
 
 from app.cases.models import (
     CaseStatus,
+    DecisionType,
     Finding,
     IdentifierKind,
     ImplementationStatus,
@@ -117,6 +118,11 @@ class CaseFields(Strict):
     filed_on: IsoDate | None = None
     decided_on: IsoDate | None = None
     status: CaseStatus = CaseStatus.pending
+    decision_type: DecisionType = Field(
+        default=DecisionType.merits,
+        description="Which decision of its matter this record is. The decisions of one "
+        "communication, application or petition share its number and form a proceeding.",
+    )
     procedural_posture: str | None = Field(default=None, max_length=2_000)
     outcome: Outcome | None = Field(
         default=None, description="Set to fix the outcome; omit to derive it from the findings."
@@ -165,6 +171,7 @@ class CasePatch(Strict):
     importance: int | None = Field(default=None, ge=1, le=4)
     implementation_status: ImplementationStatus | None = None
     implementation_note: str | None = Field(default=None, max_length=5_000)
+    decision_type: DecisionType | None = None
     visibility: Visibility | None = Field(default=None, description="Organisation admins only.")
     identifiers: list[IdentifierIn] | None = Field(default=None, max_length=20)
 
@@ -195,10 +202,26 @@ class CaseSummary(BaseModel):
     visibility: Visibility
 
 
+class DecisionRef(BaseModel):
+    """Another decision of the same proceeding."""
+
+    id: uuid.UUID
+    title: str
+    decision_type: DecisionType
+    decided_on: date | None
+
+
 class CaseRead(CaseSummary):
     reference_key: str | None
     language: str | None
     filed_on: date | None
+    decision_type: DecisionType
+    proceeding_id: uuid.UUID | None = Field(
+        description="The proceeding grouping the decisions of this matter, if it has several."
+    )
+    proceeding: list[DecisionRef] = Field(
+        description="The proceeding's other decisions that you may read, by date."
+    )
     procedural_posture: str | None
     outcome_source: OutcomeSource
     facts_summary: str

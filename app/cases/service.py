@@ -23,6 +23,7 @@ from app.cases.models import (
     CaseUpdate,
     IdentifierKind,
     LegalCase,
+    Proceeding,
     ProtectedPartyData,
     Provenance,
     ReviewState,
@@ -73,6 +74,7 @@ CASE_FIELDS = (
     "filed_on",
     "decided_on",
     "status",
+    "decision_type",
     "procedural_posture",
     "outcome",
     "facts_summary",
@@ -283,14 +285,23 @@ def _replace_identifiers(
         scope = GLOBAL_SCOPE if ident.kind is IdentifierKind.ecli else case.forum_id
         # Only cases the owner's members may read count: a private case of another
         # organisation neither blocks this one nor reveals that it exists.
-        existing = repo.case_with_identifier(
-            session, member_view(case.owner_org_id), ident.kind, ident.value, scope
-        )
-        if existing is not None and existing != case.id:
-            raise DuplicateCase(
-                f"A case with {ident.kind.value} {ident.value} already exists.",
-                existing=f"/api/v1/cases/{existing}",
+        holders = [
+            h
+            for h in repo.identifier_holders(
+                session, member_view(case.owner_org_id), ident.kind, ident.value, scope
             )
+            if h.case_id != case.id
+        ]
+        same = next((h for h in holders if h.decision_type == case.decision_type), None)
+        if same is not None:
+            raise DuplicateCase(
+                f"A {case.decision_type.value} decision with {ident.kind.value} {ident.value} "
+                "already exists.",
+                existing=f"/api/v1/cases/{same.case_id}",
+            )
+        for sibling in holders:
+            if sibling.owner_org_id == case.owner_org_id:
+                _join_proceeding(session, case, sibling.case_id)
         session.add(
             CaseIdentifier(
                 case_id=case.id,
@@ -298,6 +309,7 @@ def _replace_identifiers(
                 value=ident.value,
                 forum_id=scope,
                 owner_org_id=case.owner_org_id,
+                decision_type=case.decision_type,
             )
         )
     try:
@@ -305,6 +317,31 @@ def _replace_identifiers(
             session.flush()
     except IntegrityError as exc:
         raise DuplicateCase("A case with one of these identifiers was just filed.") from exc
+
+
+def _join_proceeding(session: Session, case: LegalCase, sibling_id: uuid.UUID) -> None:
+    """Put case and another decision of its matter (same owner) in one proceeding: the
+    sibling's, or the case's, or a new one; two proceedings found to be one are merged."""
+    sibling = session.get(LegalCase, sibling_id)
+    assert sibling is not None
+    if sibling.proceeding_id is not None and sibling.proceeding_id == case.proceeding_id:
+        return
+    if case.proceeding_id is None:
+        case.proceeding_id = sibling.proceeding_id or _new_proceeding(session, case)
+        if sibling.proceeding_id is None:
+            sibling.proceeding_id = case.proceeding_id
+    elif sibling.proceeding_id is None:
+        sibling.proceeding_id = case.proceeding_id
+    else:
+        repo.merge_proceedings(session, sibling.proceeding_id, into=case.proceeding_id)
+    session.flush()
+
+
+def _new_proceeding(session: Session, case: LegalCase) -> uuid.UUID:
+    proceeding = Proceeding(id=uuid.uuid4(), owner_org_id=case.owner_org_id, forum_id=case.forum_id)
+    session.add(proceeding)
+    session.flush()
+    return proceeding.id
 
 
 def _add_claim(
@@ -361,7 +398,7 @@ def patch_case(
         policy.require_role(principal, case, Role.admin, "change its visibility")
         if changes["visibility"] is None:
             raise ValidationFailed("visibility cannot be null.")
-    for required in ("title", "forum_id", "status", "facts_summary", "holding"):
+    for required in ("title", "forum_id", "status", "facts_summary", "holding", "decision_type"):
         if required in changes and changes[required] is None:
             raise ValidationFailed(f"{required} cannot be null.")
     before = audit.snapshot(case, CASE_FIELDS)
@@ -369,9 +406,19 @@ def patch_case(
         case.forum_jurisdiction = _forum(session, changes["forum_id"]).jurisdiction_code
     if changes.get("respondent_states") is not None:
         lookup.require_states(session, changes["respondent_states"], ["body", "respondent_states"])
-    if "identifiers" in changes:
-        _replace_identifiers(session, case, patch.identifiers or [])
-        del changes["identifiers"]
+    if "identifiers" in changes or "decision_type" in changes:
+        # The identifiers carry the decision type: another decision of the same type with
+        # the same number is a duplicate, one of another type joins this proceeding.
+        if "decision_type" in changes:
+            case.decision_type = changes.pop("decision_type")
+        kept = [
+            IdentifierIn(kind=i.kind, value=i.value)
+            for i in repo.identifiers_of(session, [case.id])[case.id]
+        ]
+        _replace_identifiers(
+            session, case, patch.identifiers or [] if "identifiers" in changes else kept
+        )
+        changes.pop("identifiers", None)
     if "outcome" in changes:
         case.outcome_explicit = changes["outcome"] is not None
         if changes["outcome"] is None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.cases import repository as case_repo
+from app.cases import resolution
 from app.cases.models import (
     FAVOURABLE_FINDINGS,
     ImplementationStatus,
@@ -170,7 +171,7 @@ def _knock_on(
     )
     q = repo.text_query(session, subject.facts, subject.reading)
     text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW, legal_window) if q else {}
-    pool = set(text) | set(legal_window)
+    pool = _one_per_proceeding(session, set(text) | set(legal_window))
     systems = repo.systems_of(session, subject.target)
     adverse_pool = repo.adverse_pool(
         session, filters, systems | {subject.target}, rights, provisions, ADVERSE_WINDOW
@@ -238,6 +239,22 @@ def _knock_on(
         adverse=[_result(law, subject, precedents[i], legal[i], [], None) for i in adverse],
     )
     return matched, precedents
+
+
+def _one_per_proceeding(session: Session, pool: set[uuid.UUID]) -> set[uuid.UUID]:
+    """The pool with one decision per proceeding: the one that stands as the matter's
+    authority (the merits before admissibility or follow-up), so a matter is argued once."""
+    grouped: dict[uuid.UUID, list[resolution.Target]] = defaultdict(list)
+    for target in case_repo.proceeding_members(session, pool):
+        grouped[target.matter].append(target)
+    dropped = {
+        t.case_id
+        for members in grouped.values()
+        if len(members) > 1
+        for t in members
+        if t is not resolution.authority(members)
+    }
+    return pool - dropped
 
 
 def _order_key(case: Any) -> tuple[Any, ...]:

@@ -8,7 +8,15 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.cases.models import CaseStatus, Finding, ImplementationStatus, Outcome, Population
+from app.cases.models import (
+    CaseStatus,
+    DecisionType,
+    Finding,
+    ImplementationStatus,
+    Outcome,
+    Population,
+)
+from app.cases.schemas import DecisionRef
 from app.core.types import IsoDate
 from app.orgs.models import Visibility
 from app.reference.models import ForumLevel
@@ -69,6 +77,11 @@ class SearchQuery(BaseModel):
     visibility: Visibility | None = None
     sort: SearchSort = SearchSort.relevance
     facets: bool = Field(default=True, description="Compute facet counts.")
+    group_proceedings: bool = Field(
+        default=True,
+        description="One hit per proceeding: of the decisions of one matter that match, the "
+        "one that stands as its authority (the merits first), with the others in `decisions`.",
+    )
     cursor: str | None = Field(default=None, max_length=400)
     limit: int = Field(default=20, ge=1, le=100)
 
@@ -88,6 +101,11 @@ class SearchHit(BaseModel):
     importance: int | None = None
     score: float | None = Field(description="Relevance when a text query is given.")
     snippet: str | None = Field(description="Matching passage; matches are in <b>...</b>.")
+    decision_type: DecisionType | None = None
+    decisions: list[DecisionRef] = Field(
+        default_factory=list,
+        description="The other decisions of the hit's proceeding that you may read.",
+    )
 
 
 class FacetValue(BaseModel):

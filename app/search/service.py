@@ -30,12 +30,19 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import aggregate_order_by, distinct_on
+from sqlalchemy.orm import Session, aliased
 
 from app.auth.principal import Principal
 from app.cases import repository as case_repo
-from app.cases.models import CaseParty, LegalCase, RightsClaim, claim_provision
+from app.cases.models import (
+    AUTHORITY_ORDER,
+    CaseParty,
+    LegalCase,
+    RightsClaim,
+    claim_provision,
+)
+from app.cases.schemas import DecisionRef
 from app.core.pagination import decode_cursor, encode_cursor
 from app.db import Capabilities, detect_capabilities
 from app.errors import FieldError, ValidationFailed
@@ -82,6 +89,7 @@ _HIT_FIELDS = (
     "decided_on",
     "outcome",
     "importance",
+    "decision_type",
 )
 # What the facets count, carried by every hit.
 _FACET_COLUMNS = (
@@ -98,6 +106,11 @@ _FACET_COLUMNS = (
     LegalCase.populations,
     LegalCase.visibility,
     LegalCase.decided_on,
+    LegalCase.proceeding_id,
+    case(
+        {t.value: i for i, t in enumerate(AUTHORITY_ORDER)},
+        value=cast(LegalCase.decision_type, Text),
+    ).label("authority"),
 )
 
 
@@ -308,9 +321,14 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
         lambda ts: [*_FACET_COLUMNS, _sort_key(sort, ts).label("sort_key")],
     )
     descending = sort is not SearchSort.importance and sort is not SearchSort.decided_asc
-    found = _find(session, q, branches, sort, descending, _facet_counts)
-    cases = _hit_rows(session, [i for i, _ in found.page], readings if has_text else None)
-    results = found.results([SearchHit.model_validate(cases[i]) for i, _ in found.page])
+    collapse = _one_per_proceeding if q.group_proceedings else None
+    found = _find(session, q, branches, sort, descending, _facet_counts, collapse)
+    ids = [i for i, _ in found.page]
+    cases = _hit_rows(session, ids, readings if has_text else None)
+    decisions = _other_decisions(session, principal, ids)
+    results = found.results(
+        [SearchHit.model_validate(cases[i] | {"decisions": decisions.get(i, [])}) for i in ids]
+    )
     if has_text and not found.total and not q.cursor:
         results.did_you_mean = _did_you_mean(session, principal, q)
     return results
@@ -382,11 +400,13 @@ def _find(
     sort: SearchSort,
     descending: bool,
     facet_counts: Callable[[Any], list[Any]],
+    collapse: Callable[[Any], Any] | None = None,
 ) -> _Found:
     """The hit set (the union of `branches`, each selecting `id` and `sort_key` and what the
-    facets count) computed once: its total, one cursor page, and its facet counts."""
+    facets count, narrowed by `collapse`) computed once: its total, one cursor page, and its
+    facet counts."""
     union: Any = branches[0] if len(branches) == 1 else union_all(*branches)
-    hits = union.cte("hits")
+    hits = collapse(union.cte("matched")).cte("hits") if collapse else union.cte("hits")
     page = select(hits.c.id, hits.c.sort_key)
     if q.cursor:
         page = page.where(_after(q.cursor, hits.c.sort_key, hits.c.id, descending, sort))
@@ -423,6 +443,47 @@ def _find(
         cursor = encode_cursor([last_key, str(last_id)])
     facets = _facet_values(row.facets or []) if q.facets else {}
     return _Found(row.total, found, cursor, facets)
+
+
+def _one_per_proceeding(matched: Any) -> Any:
+    """Of the matching decisions of each proceeding, the one that stands as its authority
+    (by decision type, then the latest); decisions outside a proceeding all stay. Only the
+    few hits in a proceeding are sorted."""
+    grouped = (
+        select(matched)
+        .where(matched.c.proceeding_id.is_not(None))
+        .ext(distinct_on(matched.c.proceeding_id))
+        .order_by(
+            matched.c.proceeding_id,
+            matched.c.authority,
+            matched.c.decided_on.desc().nulls_last(),
+            matched.c.id,
+        )
+    )
+    return union_all(select(matched).where(matched.c.proceeding_id.is_(None)), grouped)
+
+
+def _other_decisions(
+    session: Session, principal: Principal, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[DecisionRef]]:
+    """Per hit in a proceeding, the proceeding's other decisions the reader may see."""
+    if not ids:
+        return {}
+    hit, other = aliased(LegalCase), aliased(LegalCase)
+    rows = session.execute(
+        select(hit.id, other.id, other.title, other.decision_type, other.decided_on)
+        .join(other, and_(other.proceeding_id == hit.proceeding_id, other.id != hit.id))
+        .where(hit.id.in_(ids), case_repo.visible(principal, other))
+        .order_by(hit.id, other.decided_on.nulls_last(), other.title, other.id)
+    )
+    out: dict[uuid.UUID, list[DecisionRef]] = {}
+    for hit_id, *decision in rows:
+        out.setdefault(hit_id, []).append(
+            DecisionRef(
+                id=decision[0], title=decision[1], decision_type=decision[2], decided_on=decision[3]
+            )
+        )
+    return out
 
 
 # Filters that describe cases; a pleading search given one says so rather than ignore it.
