@@ -92,3 +92,72 @@ class TestMigrations:
         finally:
             scratch.dispose()
             test_server.drop_database(url)
+
+    def test_existing_identifiers_keep_their_rows_and_gain_decision_types(
+        self, test_server: DatabaseServer, settings: Settings
+    ) -> None:
+        """0016: every identifier is kept; decision types come from the outcome; and under
+        the new key two decisions of one communication may then share its number."""
+        url = test_server.create_database()
+        scratch = db.build_engine(url, settings)
+        org = "00000000-0000-0000-0000-00000000000a"
+        try:
+            with scratch.begin() as conn:
+                cfg = config_for(conn)
+                command.upgrade(cfg, "0015_search_typos")
+                for statement in (
+                    "INSERT INTO organisation (id, slug, name, kind, country) "
+                    "VALUES (:org, 'a', 'A', 'clinic', 'CO')",
+                    "INSERT INTO jurisdiction (code, name, kind) VALUES ('UN', 'UN', 'system')",
+                    "INSERT INTO forum (id, name, level, jurisdiction_code, decision_effect, "
+                    "instruments_applied, uncertain) VALUES ('CAT-C', 'CAT', "
+                    "'quasi_judicial_treaty_body', 'UN', 'authoritative_interpretation', "
+                    "'{}', false)",
+                ):
+                    conn.execute(text(statement), {"org": org})
+                for n, outcome in ((1, "win"), (2, "inadmissible")):
+                    case_id = f"00000000-0000-0000-0000-00000000000{n}"
+                    conn.execute(
+                        text(
+                            "INSERT INTO legal_case (id, title, forum_id, forum_jurisdiction, "
+                            "respondent_states, status, outcome, outcome_explicit, "
+                            "facts_summary, holding, law_text, keywords, populations, "
+                            "owner_org_id, visibility) VALUES (:id, :title, 'CAT-C', 'UN', "
+                            "'{ES}', 'decided', :outcome, true, '', '', '', '{}', '{}', :org, "
+                            "'private')"
+                        ),
+                        {"id": case_id, "title": f"Case {n}", "outcome": outcome, "org": org},
+                    )
+                    conn.execute(
+                        text(
+                            "INSERT INTO case_identifier (id, case_id, kind, value, forum_id, "
+                            "owner_org_id) VALUES (gen_random_uuid(), :case, "
+                            "'communication_number', :value, 'CAT-C', :org)"
+                        ),
+                        {"case": case_id, "value": f"{n}/2020", "org": org},
+                    )
+                command.upgrade(cfg, "0016_proceedings")
+                kept = conn.execute(
+                    text(
+                        "SELECT i.value, i.decision_type::text, c.decision_type::text "
+                        "FROM case_identifier i JOIN legal_case c ON c.id = i.case_id "
+                        "ORDER BY i.value"
+                    )
+                ).all()
+                assert [tuple(r) for r in kept] == [
+                    ("1/2020", "merits", "merits"),
+                    ("2/2020", "admissibility", "admissibility"),
+                ]
+                # The admissibility decision's number may now be the merits decision's too.
+                conn.execute(
+                    text(
+                        "INSERT INTO case_identifier (id, case_id, kind, value, forum_id, "
+                        "owner_org_id, decision_type) VALUES (gen_random_uuid(), "
+                        "'00000000-0000-0000-0000-000000000001', 'communication_number', "
+                        "'2/2020', 'CAT-C', :org, 'merits')"
+                    ),
+                    {"org": org},
+                )
+        finally:
+            scratch.dispose()
+            test_server.drop_database(url)

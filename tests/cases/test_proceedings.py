@@ -63,7 +63,8 @@ def _case(session: Session, title: str) -> LegalCase:
 def _cited(session: Session, citing: str) -> set[str | None]:
     case = _case(session, citing)
     rows = session.scalars(select(CaseCitation).where(CaseCitation.citing_case_id == case.id))
-    return {session.get(LegalCase, c.cited_case_id).title if c.cited_case_id else None for c in rows}
+    cited = [session.get(LegalCase, c.cited_case_id) if c.cited_case_id else None for c in rows]
+    return {c.title if c else None for c in cited}
 
 
 def test_two_committees_with_the_same_number_resolve_within_their_own(session: Session) -> None:
@@ -94,7 +95,8 @@ def test_an_admissibility_decision_and_views_are_both_kept_and_linked(
         _record("B v. Spain", "HRCTTEE", "3100/2018", cites=("3000/2017",)),
     )
 
-    admissibility, views = _case(session, "A v. Spain (admissibility)"), _case(session, "A v. Spain")
+    admissibility = _case(session, "A v. Spain (admissibility)")
+    views = _case(session, "A v. Spain")
     assert report.created == 3 and not report.warnings
     assert admissibility.proceeding_id is not None
     assert admissibility.proceeding_id == views.proceeding_id
