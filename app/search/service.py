@@ -274,15 +274,26 @@ def _equivalents(session: Session, instrument_id: str, path: str) -> tuple[set[s
     rights = {r.right_id for r in chosen}
     bases = {Basis.explicit, *(r.basis for r in chosen)}
     provisions = {p.id for p in lineage}
-    carrying = session.execute(
+    carrying = (
         select(Provision.instrument_id, Provision.path)
         .join(CrosswalkRow, CrosswalkRow.provision_id == Provision.id)
         .where(CrosswalkRow.right_id.in_(sorted(rights)), CrosswalkRow.basis.in_(sorted(bases)))
-        .distinct()
+        .subquery()
     )
-    for instrument, carried in carrying:
-        provisions |= {p.id for p in reference_repo.lineage(session, instrument, carried)}
-    return rights, provisions
+    # Each carrying provision with the articles it belongs to and its subdivisions (the
+    # lineage rule of `reference_repo.lineage`).
+    related = session.scalars(
+        select(Provision.id)
+        .join(carrying, carrying.c.instrument_id == Provision.instrument_id)
+        .where(
+            or_(
+                Provision.path == carrying.c.path,
+                carrying.c.path.startswith(Provision.path + "-"),
+                Provision.path.startswith(carrying.c.path + "-"),
+            )
+        )
+    )
+    return rights, provisions | set(related)
 
 
 def _rights(session: Session, right: str, include_related: bool) -> list[str]:
