@@ -87,15 +87,6 @@ class MatchTerm(Base):
     """The lexicon: every stemmed term of the case texts, with how many cases hold it."""
 
     __tablename__ = "match_term"
-    # Search's did-you-mean looks up close terms (migration 0015, where pg_trgm exists).
-    __table_args__ = (
-        Index(
-            "ix_match_term_term_trgm",
-            "term",
-            postgresql_using="gin",
-            postgresql_ops={"term": "gin_trgm_ops"},
-        ),
-    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     term: Mapped[str] = mapped_column(Text, unique=True)

@@ -121,7 +121,7 @@ class SearchResults(BaseModel):
     did_you_mean: str | None = Field(
         default=None,
         description="When nothing matched: the query with each word that no case holds "
-        "replaced by the closest corpus term, given only if it finds a case you may read.",
+        "replaced by the closest word of the titles you may read, given only if it finds a case.",
     )
 
 

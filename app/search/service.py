@@ -346,49 +346,58 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
 
 
 _QUERY_WORDS = re.compile(r"[^\W\d_]{3,}")
-_CLOSEST_TERMS = text(
+# The query's words that no case holds (by their English stem), stop words aside.
+_UNKNOWN_WORDS = text(
     """
-    SELECT w.word,
-        (tsvector_to_array(to_tsvector('english', comity_unaccent(w.word))))[1] AS stem,
-        EXISTS (
-            SELECT 1 FROM match_term t
-            WHERE t.term = ANY (tsvector_to_array(to_tsvector('english', comity_unaccent(w.word))))
-              AND t.df > 0
-        ) AS known,
-        (
-            SELECT t.term FROM match_term t
-            WHERE t.term % lower(comity_unaccent(w.word)) AND t.df > 0
-            ORDER BY similarity(t.term, lower(comity_unaccent(w.word))) DESC, t.df DESC, t.term
-            LIMIT 1
-        ) AS closest
-    FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(word, n)
+    SELECT w.word
+    FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(word, n),
+        LATERAL tsvector_to_array(to_tsvector('english', comity_unaccent(w.word))) AS s(stems)
+    WHERE cardinality(s.stems) > 0
+      AND NOT EXISTS (SELECT 1 FROM match_term t WHERE t.term = ANY (s.stems) AND t.df > 0)
     ORDER BY w.n
     """
 )
+_TITLE_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def _did_you_mean(session: Session, principal: Principal, q: SearchQuery) -> str | None:
-    """The query with each word that no case holds replaced by the closest term of the
-    lexicon (which every write keeps current), offered only if the reader then finds a case
-    they may see: the lexicon spans cases they may not, whose words must not leak."""
+    """The query with each word that no case holds replaced by the closest word of the
+    titles the reader may see (a typo is most often in a name), offered only if it then
+    finds a case: nothing from a case they may not read is ever suggested."""
     typed = q.q or ""
     words = _QUERY_WORDS.findall(typed)
     if not words or not capabilities(session).pg_trgm:
         return None
+    session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
     corrected = typed
-    for word, stem, known, closest in session.execute(_CLOSEST_TERMS, {"words": words}):
-        if not known and closest:
-            # The lexicon holds stems: give back the ending the stemmer took from the word
-            # typed ("zadvidas" -> stem "zadvida" -> "zadvyda" + "s").
-            folded = multilingual.fold(word)
-            ending = folded[len(stem) :] if stem and folded.startswith(stem) else ""
-            corrected = re.sub(
-                rf"(?<!\w){re.escape(word)}(?!\w)", closest + ending, corrected, count=1
-            )
+    for word in session.scalars(_UNKNOWN_WORDS, {"words": words}):
+        folded = multilingual.fold(word)
+        title = func.comity_unaccent(LegalCase.title)
+        titles = session.scalars(
+            select(LegalCase.title)
+            .where(case_repo.visible(principal), literal(folded).op("<%")(title))
+            .order_by(func.word_similarity(folded, title).desc(), LegalCase.title)
+            .limit(5)
+        )
+        close = [w for t in titles for w in _TITLE_WORDS.findall(multilingual.fold(t))]
+        best = min(close, key=lambda w: (-_similarity(folded, w), w), default=None)
+        if best and best != folded:
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, corrected, count=1)
     if corrected == typed:
         return None
     probe = q.model_copy(update={"q": corrected, "facets": False, "limit": 1})
     return corrected if search(session, principal, probe).total else None
+
+
+def _similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity of two words: shared trigrams over all trigrams."""
+
+    def trigrams(word: str) -> set[str]:
+        padded = f"  {word} "
+        return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+    x, y = trigrams(a), trigrams(b)
+    return len(x & y) / len(x | y)
 
 
 @dataclass(frozen=True, slots=True)

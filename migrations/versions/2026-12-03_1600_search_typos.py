@@ -1,8 +1,7 @@
 """Typo tolerance without accents: the trigram indexes of titles and party pseudonyms are
-over their accent-folded text (so `velez lor` finds Vélez Loor), and the matcher's lexicon,
-which every write keeps current, gets one too, for search's did-you-mean. Only where the
-server offers pg_trgm; elsewhere suggestions fall back to substring matching and no
-did-you-mean is offered.
+over their accent-folded text, so that `velez lor` finds Vélez Loor, in suggestions and in
+search's did-you-mean. Only where the server offers pg_trgm; elsewhere suggestions fall back
+to substring matching and no did-you-mean is offered.
 
 Revision ID: 0015_search_typos
 Revises: 0014_reference_revision
@@ -36,11 +35,9 @@ def upgrade() -> None:
             "CREATE INDEX ix_case_party_pseudonym_folded_trgm ON case_party "
             "USING gin (comity_unaccent(pseudonym) gin_trgm_ops)"
         )
-        op.execute("CREATE INDEX ix_match_term_term_trgm ON match_term USING gin (term gin_trgm_ops)")
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX IF EXISTS ix_match_term_term_trgm")
     op.execute("DROP INDEX IF EXISTS ix_case_party_pseudonym_folded_trgm")
     op.execute("DROP INDEX IF EXISTS ix_legal_case_title_folded_trgm")
     if _trgm():
