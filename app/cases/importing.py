@@ -445,17 +445,16 @@ def _link_proceedings(session: Session, prepared: list[_Prepared], owner: uuid.U
         if len(members) < 2:
             continue
         known = sorted({p for c in members if (p := proceeding_of[c]) is not None})
-        if len(known) == 1 and all(proceeding_of[c] == known[0] for c in members):
-            continue
         target = known[0] if known else uuid.uuid4()
         if not known:
             forum = next(forum_of[c] for c in members if c in forum_of)
             session.add(Proceeding(id=target, owner_org_id=owner, forum_id=forum))
             session.flush()
-        moved = [c for c in members if proceeding_of[c] != target]
         for other in known[1:]:
             repo.merge_proceedings(session, other, into=target)
-        repo.assign_proceeding(session, target, moved)
+        moved = [c for c in members if proceeding_of[c] != target]
+        if moved:
+            repo.assign_proceeding(session, target, moved)
 
 
 def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -324,16 +324,13 @@ def _join_proceeding(session: Session, case: LegalCase, sibling_id: uuid.UUID) -
     sibling's, or the case's, or a new one; two proceedings found to be one are merged."""
     sibling = session.get(LegalCase, sibling_id)
     assert sibling is not None
-    if sibling.proceeding_id is not None and sibling.proceeding_id == case.proceeding_id:
-        return
-    if case.proceeding_id is None:
-        case.proceeding_id = sibling.proceeding_id or _new_proceeding(session, case)
-        if sibling.proceeding_id is None:
-            sibling.proceeding_id = case.proceeding_id
-    elif sibling.proceeding_id is None:
-        sibling.proceeding_id = case.proceeding_id
+    ours, theirs = case.proceeding_id, sibling.proceeding_id
+    if ours and theirs and ours != theirs:
+        repo.merge_proceedings(session, theirs, into=ours)
     else:
-        repo.merge_proceedings(session, sibling.proceeding_id, into=case.proceeding_id)
+        case.proceeding_id = sibling.proceeding_id = (
+            ours or theirs or _new_proceeding(session, case)
+        )
     session.flush()
 
 
@@ -411,14 +408,13 @@ def patch_case(
         # the same number is a duplicate, one of another type joins this proceeding.
         if "decision_type" in changes:
             case.decision_type = changes.pop("decision_type")
-        kept = [
-            IdentifierIn(kind=i.kind, value=i.value)
-            for i in repo.identifiers_of(session, [case.id])[case.id]
-        ]
-        _replace_identifiers(
-            session, case, patch.identifiers or [] if "identifiers" in changes else kept
-        )
-        changes.pop("identifiers", None)
+        if "identifiers" in changes:
+            wanted = patch.identifiers or []
+            del changes["identifiers"]
+        else:
+            held = repo.identifiers_of(session, [case.id])[case.id]
+            wanted = [IdentifierIn(kind=i.kind, value=i.value) for i in held]
+        _replace_identifiers(session, case, wanted)
     if "outcome" in changes:
         case.outcome_explicit = changes["outcome"] is not None
         if changes["outcome"] is None:

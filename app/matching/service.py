@@ -34,6 +34,7 @@ from app.matching.schemas import (
     Precedent,
     Reason,
 )
+from app.reference import cache as reference_cache
 from app.reference import lookup, multilingual
 from app.reference import repository as reference_repo
 from app.reference import service as reference
@@ -158,6 +159,14 @@ ADVERSE_WINDOW = 50
 
 
 def _knock_on(
+    session: Session, principal: Principal, request: MatchRequest
+) -> tuple[MatchResults, dict[uuid.UUID, LegalCase]]:
+    # Matching never writes: the reference facts stay at one revision for the whole match.
+    with reference_cache.pinned(session):
+        return _match(session, principal, request)
+
+
+def _match(
     session: Session, principal: Principal, request: MatchRequest
 ) -> tuple[MatchResults, dict[uuid.UUID, LegalCase]]:
     subject = _subject(session, principal, request)

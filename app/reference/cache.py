@@ -15,7 +15,8 @@ labels = cache.memo(session, ("labels",), build_labels)
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.reference.models import ReferenceRevision
 
-__all__ = ["memo", "revision"]
+__all__ = ["memo", "pinned", "revision"]
 
 T = TypeVar("T")
 
@@ -32,14 +33,28 @@ _values: dict[Hashable, Any] = {}
 _built_at: list[int | None] = [None]
 
 
+_PINNED = "reference_revision_pinned"
+
+
 def revision(session: Session) -> int | None:
     """The reference data's current revision, as this transaction sees it."""
     return session.scalar(select(ReferenceRevision.revision))
 
 
+@contextmanager
+def pinned(session: Session) -> Iterator[None]:
+    """Within the block, the revision is read once, not at every `memo`: for read-only use
+    cases such as matching, which would otherwise ask for it a dozen times a request."""
+    session.info[_PINNED] = revision(session)
+    try:
+        yield
+    finally:
+        session.info.pop(_PINNED, None)
+
+
 def memo(session: Session, key: Hashable, build: Callable[[Session], T]) -> T:
     """`build(session)`, computed once per process and reference revision."""
-    current = revision(session)
+    current = session.info[_PINNED] if _PINNED in session.info else revision(session)
     with _lock:
         if _built_at[0] != current:
             _values.clear()

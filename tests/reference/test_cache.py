@@ -45,3 +45,32 @@ def test_facts_read_inside_a_rolled_back_write_are_not_served_after_it(session: 
     assert "CoE" not in match_repo.systems_of(session, "FR")
     savepoint.rollback()
     assert match_repo.systems_of(session, "FR") == before
+
+
+def test_a_match_reads_the_revision_once(session: Session) -> None:
+    from sqlalchemy import event
+
+    from app.auth.principal import ANONYMOUS
+    from app.matching import service
+    from app.matching.schemas import MatchRequest
+
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "reference_revision" in statement:
+            seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        draft = {"facts": "Detention of a child.", "target_jurisdiction": "FR"}
+        service.find_knock_on_wins(
+            session, ANONYMOUS, MatchRequest.model_validate({"draft": draft})
+        )
+        service.find_knock_on_wins(
+            session, ANONYMOUS, MatchRequest.model_validate({"draft": draft})
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert len(seen) == 2
