@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, event, insert, update
 from sqlalchemy.orm import Session
 
+from app.auth.principal import ANONYMOUS
 from app.matching import repository as match_repo
+from app.matching import service
+from app.matching.schemas import MatchRequest
 from app.reference import cache
 from app.reference.models import Jurisdiction, JurisdictionKind, RightConcept, SystemMembership
 
@@ -48,12 +51,6 @@ def test_facts_read_inside_a_rolled_back_write_are_not_served_after_it(session: 
 
 
 def test_a_match_reads_the_revision_once(session: Session) -> None:
-    from sqlalchemy import event
-
-    from app.auth.principal import ANONYMOUS
-    from app.matching import service
-    from app.matching.schemas import MatchRequest
-
     seen: list[str] = []
 
     def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
