@@ -334,17 +334,6 @@ def citation_targets(
     return [(str(k), v, resolution.Target(i, f, p, d, on)) for k, v, i, f, p, d, on in rows]
 
 
-def proceeding_members(session: Session, ids: Iterable[uuid.UUID]) -> list[resolution.Target]:
-    """Those of these cases that belong to a proceeding, as citation targets."""
-    c = LegalCase
-    rows = session.execute(
-        select(c.id, c.forum_id, c.proceeding_id, c.decision_type, c.decided_on).where(
-            c.id == any_(cast(sorted(ids), ARRAY(Uuid))), c.proceeding_id.is_not(None)
-        )
-    )
-    return [resolution.Target(*row) for row in rows]
-
-
 def owned_with_identifiers(
     session: Session, owner: uuid.UUID, triples: list[tuple[str, str, str]]
 ) -> list[tuple[str, str, str, uuid.UUID, uuid.UUID | None]]:

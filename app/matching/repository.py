@@ -335,7 +335,11 @@ def feature_rows(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, 
                 F.decided_on,
                 F.reference_key,
                 F.title,
-            ).where(F.case_id == any_array(ids))
+                LegalCase.proceeding_id,
+                LegalCase.decision_type,
+            )
+            .join(LegalCase, LegalCase.id == F.case_id)
+            .where(F.case_id == any_array(ids))
         )
     }
 

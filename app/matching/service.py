@@ -180,12 +180,13 @@ def _match(
     )
     q = repo.text_query(session, subject.facts, subject.reading)
     text = repo.text_top(session, q, ranked_filters, TEXT_WINDOW, legal_window) if q else {}
-    pool = _one_per_proceeding(session, set(text) | set(legal_window))
+    pool = set(text) | set(legal_window)
     systems = repo.systems_of(session, subject.target)
     adverse_pool = repo.adverse_pool(
         session, filters, systems | {subject.target}, rights, provisions, ADVERSE_WINDOW
     )
     cases = repo.feature_rows(session, pool | set(adverse_pool))
+    pool = _one_per_proceeding(cases, pool)
     legal = _legal_candidates(session, subject, pool | set(adverse_pool), equivalents)
     law = _law(session, subject.target, systems)
     reception = repo.reception(session, principal, pool, request.decided_before, cases)
@@ -250,12 +251,17 @@ def _match(
     return matched, precedents
 
 
-def _one_per_proceeding(session: Session, pool: set[uuid.UUID]) -> set[uuid.UUID]:
+def _one_per_proceeding(cases: dict[uuid.UUID, Any], pool: set[uuid.UUID]) -> set[uuid.UUID]:
     """The pool with one decision per proceeding: the one that stands as the matter's
     authority (the merits before admissibility or follow-up), so a matter is argued once."""
     grouped: dict[uuid.UUID, list[resolution.Target]] = defaultdict(list)
-    for target in case_repo.proceeding_members(session, pool):
-        grouped[target.matter].append(target)
+    for i in pool:
+        c = cases[i]
+        if c.proceeding_id is not None:
+            target = resolution.Target(
+                i, c.forum_id, c.proceeding_id, c.decision_type, c.decided_on
+            )
+            grouped[c.proceeding_id].append(target)
     dropped = {
         t.case_id
         for members in grouped.values()
