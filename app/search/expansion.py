@@ -7,7 +7,7 @@ knows becomes an OR of every member of its group, so that `detención de niños`
 searches `detention` and `children`. The query is read as web search syntax is read, and
 written as a `to_tsquery` expression, which can group:
 
-    expand('detained children').text
+    expand('detained children')
     -> "(('detained' | 'detention' | ...) & ('children' | 'child' | 'minor' | ...))"
 
 Quoted phrases stay phrases (a quoted term of art reads as any of its forms, each quoted),
@@ -19,27 +19,19 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from app.reference import multilingual
 
-__all__ = ["Expanded", "expand"]
+__all__ = ["expand"]
 
 THESAURUS = Path(multilingual.PATH).with_name("thesaurus.yaml")
 # The longest phrase looked up, in words.
 MAX_PHRASE = 8
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _EDGE = re.compile(r"^[^\w'-]+|[^\w'-]+$")
-
-
-@dataclass(frozen=True)
-class Expanded:
-    text: str  # to_tsquery syntax
-    language: str  # "en", "es" or "fr", as the function words tell
-    groups: int  # how many words or phrases were widened to their groups
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -80,7 +72,7 @@ def _item(forms: tuple[str, ...] | list[str], negated: bool) -> str:
     return f"!({either})" if negated else f"({either})"
 
 
-def expand(q: str) -> Expanded:
+def expand(q: str) -> str:
     """The query in `to_tsquery` syntax, read as web search syntax is: words and quoted
     phrases are all required, `-` excludes, and `OR` joins the runs on either side."""
     language = multilingual.language_of(q)
@@ -88,10 +80,8 @@ def expand(q: str) -> Expanded:
     table = _groups()
     runs: list[list[str]] = [[]]  # runs joined by OR, each a list of required items
     words: list[str] = []  # a sequence of bare words, looked up as phrases
-    widened = 0
 
     def flush() -> None:
-        nonlocal widened
         keys = [_key(w) for w in words]
         i = 0
         while i < len(words):
@@ -99,7 +89,6 @@ def expand(q: str) -> Expanded:
                 key = tuple(part for k in keys[i : i + n] for part in k)
                 if key and all(keys[i : i + n]) and key in table:
                     runs[-1].append(_item(table[key], negated=False))
-                    widened += 1
                     i += n
                     break
             else:
@@ -122,9 +111,6 @@ def expand(q: str) -> Expanded:
             if not typed.strip():
                 continue
             forms = table.get(_key(typed))
-            if forms:
-                widened += 1
             runs[-1].append(_item(forms or [typed], negated=negated))
     flush()
-    text = " | ".join(f"({' & '.join(run)})" for run in runs if run)
-    return Expanded(text, language, widened)
+    return " | ".join(f"({' & '.join(run)})" for run in runs if run)

@@ -128,7 +128,7 @@ def text_query(q: str, language: Any = LegalCase.language) -> list[tuple[Any, An
     reading is searched on its own (a UNION ALL), so that the GIN index answers exactly
     and no search vector is read back to recheck a combined condition.
     """
-    folded = func.comity_unaccent(expansion.expand(q).text)
+    folded = func.comity_unaccent(expansion.expand(q))
     english = func.to_tsquery(literal_column("'english'::regconfig"), folded)
     neutral = func.to_tsquery(literal_column("'simple'::regconfig"), folded)
     is_english = or_(language.is_(None), language == "en")
