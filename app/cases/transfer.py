@@ -142,6 +142,7 @@ def _records(
             filed_on=case.filed_on,
             decided_on=case.decided_on,
             status=case.status,
+            decision_type=case.decision_type,
             outcome=case.outcome if case.outcome_explicit else None,
             importance=case.importance,
             keywords=case.keywords,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.cases import interchange
@@ -260,3 +261,37 @@ def test_search_shows_a_matter_once_with_its_decisions(
     assert [(h["title"], h["decision_type"]) for h in hits] == [("H v. Spain", "merits")]
     assert [d["title"] for d in hits[0]["decisions"]] == ["H v. Spain (admissibility)"]
     assert apart["total"] == grouped["total"] + 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_export_keeps_each_decisions_type_and_reimports_linked(
+    session: Session, client: TestClient, fmt: str
+) -> None:
+    org = make_org(session)
+    _import(
+        session,
+        org,
+        _record("J v. Spain (admissibility)", "CAT-C", "900/2019", decision="admissibility"),
+        _record("J v. Spain", "CAT-C", "900/2019", decided_on="2020-06-01"),
+    )
+    exported = client.get(f"/api/v1/exports/cases?format={fmt}&owner_org_id={org.id}").content
+    parser = interchange.parse_csv if fmt == "csv" else interchange.parse_jsonl
+    session.execute(delete(LegalCase).where(LegalCase.owner_org_id == org.id))
+
+    report = import_cases(
+        session,
+        parser(exported),
+        owner_org_id=org.id,
+        visibility=Visibility.private,
+        actor=None,
+        now=utcnow(),
+    )
+
+    assert report.created == 2 and not report.warnings, report
+    copies = session.scalars(select(LegalCase).where(LegalCase.owner_org_id == org.id))
+    kinds = {c.title: (c.decision_type.value, c.proceeding_id) for c in copies}
+    assert {k: t for k, (t, _) in kinds.items()} == {
+        "J v. Spain (admissibility)": "admissibility",
+        "J v. Spain": "merits",
+    }
+    assert len({p for _, p in kinds.values()}) == 1 and None not in {p for _, p in kinds.values()}
