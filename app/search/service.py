@@ -118,19 +118,25 @@ def capabilities(session: Session) -> Capabilities:
     return detect_capabilities(session.connection())
 
 
-def text_query(q: str, language: Any = LegalCase.language) -> list[tuple[Any, Any]]:
-    """The query, widened by the thesaurus and the Spanish and French vocabulary
-    (`expansion`), read as English (stemmed) and language-neutrally, each with the cases it
-    applies to.
+def text_query(
+    session: Session, q: str, language: Any = LegalCase.language
+) -> list[tuple[Any, Any]]:
+    """The query, accents folded as the documents' are, widened by the thesaurus and the
+    Spanish and French vocabulary (`expansion`), read as English (stemmed) and
+    language-neutrally, each with the cases it applies to.
+
+    The folding comes first: it may turn a typographic quote into an ASCII one, which must
+    then be escaped like any other character of a `to_tsquery` literal.
 
     Each case is matched with the reading of its own language's configuration: OR-ing two
     readings over one document would let `-word` in one reading undo the exclusion. Each
     reading is searched on its own (a UNION ALL), so that the GIN index answers exactly
     and no search vector is read back to recheck a combined condition.
     """
-    folded = func.comity_unaccent(expansion.expand(q))
-    english = func.to_tsquery(literal_column("'english'::regconfig"), folded)
-    neutral = func.to_tsquery(literal_column("'simple'::regconfig"), folded)
+    folded = session.scalar(select(func.comity_unaccent(q))) or ""
+    expanded = expansion.expand(folded)
+    english = func.to_tsquery(literal_column("'english'::regconfig"), expanded)
+    neutral = func.to_tsquery(literal_column("'simple'::regconfig"), expanded)
     is_english = or_(language.is_(None), language == "en")
     return [(english, is_english), (neutral, ~is_english)]
 
@@ -323,7 +329,7 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     has_text = bool(q.q and q.q.strip())
     conds = _conditions(session, principal, q)
     sort = q.sort if (has_text or q.sort is not SearchSort.relevance) else SearchSort.decided_desc
-    readings = text_query(q.q or "") if has_text else [(None, true())]
+    readings = text_query(session, q.q or "") if has_text else [(None, true())]
     # Only a relevance sort ranks every hit; otherwise just the page is ranked.
     branches = _branches(
         readings,
@@ -557,7 +563,7 @@ def _search_pleadings(session: Session, principal: Principal, q: SearchQuery) ->
     if q.visibility:
         conds.append(p.visibility == q.visibility)
     has_text = bool(q.q and q.q.strip())
-    readings = text_query(q.q or "", p.language) if has_text else [(None, true())]
+    readings = text_query(session, q.q or "", p.language) if has_text else [(None, true())]
 
     def columns(ts: Any) -> list[Any]:
         # A float either way, so one cursor format serves both orders.

@@ -242,6 +242,9 @@ class TestBadInput:
             "OR OR -",
             "ü" * 400,
             "<:*>",
+            # Folded to ASCII quotes and a backslash-free apostrophe before the query is read.
+            "\u2018child\u2019s \u201cbest interests\u201d",
+            "\u00a1\u201c\u2018",
         ],
     )
     def test_odd_queries_are_answered(self, client: TestClient, q: str) -> None:
