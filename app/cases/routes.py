@@ -43,7 +43,7 @@ from app.cases.schemas import (
     UpdateRead,
 )
 from app.core.etag import IfMatch, etag, parse_if_match
-from app.core.forms import forbid_unknown_form_fields
+from app.core.forms import forbid_empty_form_fields, forbid_unknown_form_fields
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import Page
 from app.core.time import utcnow
@@ -387,7 +387,7 @@ class ExportQuery(CaseQuery):
     response_model=ImportReport,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 413),
-    dependencies=[Depends(forbid_unknown_form_fields)],
+    dependencies=[Depends(forbid_unknown_form_fields), Depends(forbid_empty_form_fields)],
 )
 def import_cases(
     session: SessionDep,

@@ -22,3 +22,17 @@ async def forbid_unknown_form_fields(request: Request) -> None:
                 for name in unknown
             ],
         )
+
+
+async def forbid_empty_form_fields(request: Request) -> None:
+    """Refuse an empty form field instead of reading it as the field's default, as FastAPI
+    would (an empty `format` imported as JSON Lines): omit a field to get its default."""
+    empty = sorted(name for name, value in (await request.form()).multi_items() if value == "")
+    if empty:
+        raise ValidationFailed(
+            f"Empty form field(s): {', '.join(empty)}; omit a field to use its default.",
+            errors=[
+                FieldError(loc=["body", name], msg="empty value", type="value_error")
+                for name in empty
+            ],
+        )

@@ -191,6 +191,20 @@ class TestImport:
         body = assert_problem(r, 422, "import_rejected")
         assert body["report"]["errors"][0]["field"] == "forum_id"
 
+    def test_an_empty_form_field_is_refused_not_defaulted(
+        self, client: TestClient, session: Session, as_user: Any
+    ) -> None:
+        org = make_org(session)
+        litigator = make_user(session, member_of=org, role=Role.litigator)
+        files = {"file": ("cases.jsonl", jsonl(GOOD), "application/x-ndjson")}
+
+        r = client.post(
+            "/api/v1/imports", files=files, data={"format": ""}, headers=as_user(litigator)
+        )
+
+        body = assert_problem(r, 422, "validation_error")
+        assert body["errors"][0]["loc"] == ["body", "format"]
+
 
 class TestRoundTrip:
     @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
