@@ -20,6 +20,7 @@ run: install
 	$(COMITY) reference load
 	$(COMITY) demo load
 	$(COMITY) pleadings load-demo
+	$(COMITY) demo accounts
 	$(COMITY) serve --host 127.0.0.1 --port 8000
 
 test: install

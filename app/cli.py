@@ -228,6 +228,23 @@ class ImportFormat(StrEnum):
     ecthr = "ecthr"
 
 
+@demo_cli.command("accounts")
+def demo_accounts() -> None:
+    """Create demo sign-ins (a clinic litigator and staff member, a hub admin) that share one
+    published password; refused in production."""
+    from app.cases.transfer import demo_organisation
+    from app.core.time import utcnow
+    from app.orgs.demo import DEMO_PASSWORD, load_demo_accounts
+
+    if get_settings().is_production:
+        _fail("demo accounts share a published password: they are refused in production.")
+    with db.session_scope() as session:
+        accounts = load_demo_accounts(session, demo_organisation(session, utcnow()), now=utcnow())
+    console.print(f"Demo sign-ins at http://127.0.0.1:8000/ (password {DEMO_PASSWORD}):")
+    for a in accounts:
+        console.print(f"  {a.email}  {a.role.value} of {a.org_slug}")
+
+
 @cli.command("import")
 def import_command(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="File to import.")],

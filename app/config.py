@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     jwt_audience: str = "comity-api"
     access_token_minutes: int = Field(default=15, ge=5, le=15)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_account_threshold: int = Field(default=5, ge=1)
     login_address_threshold: int = Field(default=15, ge=1)
     smtp_url: str | None = Field(

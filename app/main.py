@@ -31,6 +31,7 @@ from app.pleadings.routes import router as pleadings_router
 from app.pleadings.routes import upload_allowances
 from app.reference.routes import router as reference_router
 from app.search.routes import router as search_router
+from app.web import install as install_web
 
 API_DESCRIPTION = (
     "Comity coordinates strategic litigation for migrants' and refugees' rights: cases with "
@@ -97,4 +98,5 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
     )
     for router in routers:
         app.include_router(router)
+    install_web(app)
     return app

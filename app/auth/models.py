@@ -68,3 +68,22 @@ class LoginThrottle(Base):
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(UuidPk, Base):
+    """A signed-in browser: the session cookie holds a secret whose digest is stored here.
+
+    It ends at `expires_at`, on sign-out (`revoked_at`), and with every credential of its
+    user when `token_version` moves on (log out everywhere, a new password, deactivation).
+    """
+
+    __tablename__ = "web_session"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,7 +10,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken, LoginThrottle, RefreshToken, UserAccount
+from app.auth.models import ApiToken, LoginThrottle, RefreshToken, UserAccount, WebSession
 from app.orgs.models import Membership, Organisation, Role, SupportGrant
 
 
@@ -86,6 +86,10 @@ def revoke_user_api_tokens(session: Session, user_id: uuid.UUID, now: datetime) 
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+def web_session_by_hash(session: Session, token_hash: str) -> WebSession | None:
+    return session.scalar(select(WebSession).where(WebSession.token_hash == token_hash))
 
 
 def api_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:

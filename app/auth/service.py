@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth import passwords, repository
-from app.auth.models import ApiToken, RefreshToken, UserAccount
+from app.auth.models import ApiToken, RefreshToken, UserAccount, WebSession
 from app.auth.principal import ALL_SCOPES, WRITE_SCOPE, Principal
 from app.auth.schemas import (
     ApiTokenCreate,
@@ -88,6 +88,12 @@ def authenticate(
         raise AuthenticationRequired("This account is deactivated.")
     if method not in SAFE_METHODS and WRITE_SCOPE not in scopes:
         raise InsufficientScope("This API token is read-only.")
+    return _principal_for(session, user, scopes, now)
+
+
+def _principal_for(
+    session: Session, user: UserAccount, scopes: frozenset[str], now: datetime
+) -> Principal:
     roles = repository.active_roles(session, user.id)
     supported: set[uuid.UUID] = set()
     if user.is_hub_admin:
@@ -133,6 +139,15 @@ def login(
     address: str,
     now: datetime,
 ) -> TokenPair:
+    user = verify_login(session, settings, email=email, password=password, address=address, now=now)
+    return _issue_pair(session, settings, keys, user, family_id=uuid.uuid4(), now=now)
+
+
+def verify_login(
+    session: Session, settings: Settings, *, email: str, password: str, address: str, now: datetime
+) -> UserAccount:
+    """The account that email and password prove, under the login throttle that the API and
+    the web sign-in share."""
     account_key, address_key = f"account:{email.lower()}", f"address:{address}"
     # Concurrent attempts on one account take turns, so each one reads the failures that the
     # one before it recorded: at most the threshold of guesses is ever checked.
@@ -145,7 +160,7 @@ def login(
             repository.record_login_failure(session, key, now, now - THROTTLE_WINDOW)
         raise InvalidCredentials("The email or password is wrong.")
     repository.clear_login_failures(session, account_key)
-    return _issue_pair(session, settings, keys, user, family_id=uuid.uuid4(), now=now)
+    return user
 
 
 def _check_throttle(
@@ -286,6 +301,63 @@ def open_session(
 ) -> TokenPair:
     """A new session (token family) for a user who just proved who they are."""
     return _issue_pair(session, settings, keys, user, family_id=uuid.uuid4(), now=now)
+
+
+# ---------------------------------------------------------------- web sessions
+
+
+def open_web_session(
+    session: Session, settings: Settings, user: UserAccount, *, now: datetime
+) -> str:
+    """A browser session for a user who just signed in: the cookie's secret, stored hashed."""
+    raw = passwords.new_secret()
+    session.add(
+        WebSession(
+            user_id=user.id,
+            token_hash=passwords.digest(raw),
+            token_version=user.token_version,
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.web_session_hours),
+        )
+    )
+    audit.record(
+        session,
+        Principal(user_id=user.id),
+        action="auth.web_sign_in",
+        object_type="user",
+        object_id=user.id,
+        now=now,
+    )
+    return raw
+
+
+def web_principal(session: Session, raw: str | None, *, now: datetime) -> Principal | None:
+    """The principal of a session cookie; None when it is absent, ended or forged."""
+    if not raw:
+        return None
+    found = repository.web_session_by_hash(session, passwords.digest(raw))
+    if found is None or found.revoked_at is not None or found.expires_at <= now:
+        return None
+    user = repository.user_by_id(session, found.user_id)
+    if user is None or not user.active or user.token_version != found.token_version:
+        return None
+    return _principal_for(session, user, ALL_SCOPES, now)
+
+
+def close_web_session(session: Session, raw: str | None, *, now: datetime) -> None:
+    """Sign a browser out: its session stops working at once."""
+    found = repository.web_session_by_hash(session, passwords.digest(raw)) if raw else None
+    if found is None or found.revoked_at is not None:
+        return
+    found.revoked_at = now
+    audit.record(
+        session,
+        Principal(user_id=found.user_id),
+        action="auth.web_sign_out",
+        object_type="user",
+        object_id=found.user_id,
+        now=now,
+    )
 
 
 # ---------------------------------------------------------------- the current user

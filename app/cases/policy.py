@@ -38,3 +38,20 @@ def owning_org_for_new_case(principal: Principal, requested: uuid.UUID | None) -
     if not litigating:
         raise PermissionDenied("Only litigators and admins may create cases.")
     raise ValidationFailed("You litigate for several organisations: give owner_org_id.")
+
+
+# What each action on a case needs, for pages that show only what the reader may do and say
+# why the rest is closed to them. The services enforce the same minimums.
+CASE_ACTIONS = {
+    "post_updates": Role.staff,
+    "record_findings": Role.litigator,
+    "edit": Role.litigator,
+    "read_protected": Role.litigator,
+}
+
+
+def allowed_actions(principal: Principal, owner_org_id: uuid.UUID) -> dict[str, bool]:
+    return {
+        action: principal.has_role(owner_org_id, minimum)
+        for action, minimum in CASE_ACTIONS.items()
+    }

@@ -262,7 +262,7 @@ def get_protected(
     keyring: KeyringDep,
 ) -> ProtectedData:
     """A party's client data (litigators and admins of the owning organisation)."""
-    return service.get_protected(session, principal, keyring, case_id, party_id)
+    return service.get_protected(session, principal, keyring, case_id, party_id, now=utcnow())
 
 
 @router.put(

@@ -438,6 +438,14 @@ def patch_case(
     return get_case(session, principal, case.id)
 
 
+def last_editor(session: Session, principal: Principal, case_id: uuid.UUID) -> str | None:
+    """Who last changed a visible case, by display name."""
+    case = _case(session, principal, case_id)
+    if case.updated_by is None:
+        return None
+    return users.display_names(session, [case.updated_by]).get(case.updated_by)
+
+
 def _touch(case: LegalCase, principal: Principal, now: datetime) -> None:
     """Any change to the case or its parts updates its row, so its version (ETag) moves."""
     case.updated_by = principal.user_id
@@ -744,7 +752,10 @@ def get_protected(
     keyring: Keyring,
     case_id: uuid.UUID,
     party_id: uuid.UUID,
+    *,
+    now: datetime,
 ) -> ProtectedData:
+    """A party's protected data, decrypted; every reading is in the audit trail."""
     case, party = _party(session, principal, case_id, party_id)
     if not policy.may_read_protected(principal, case):
         raise PermissionDenied("Only litigators and admins of the owning organisation see this.")
@@ -752,9 +763,19 @@ def get_protected(
     if row is None:
         raise NotFoundError("No protected data is recorded for this party.")
     try:
-        return ProtectedData.model_validate_json(keyring.decrypt(row.ciphertext, party.id.bytes))
+        data = ProtectedData.model_validate_json(keyring.decrypt(row.ciphertext, party.id.bytes))
     except DecryptionError as exc:
         raise Undecryptable("The stored data does not decrypt for this party.") from exc
+    audit.record(
+        session,
+        principal,
+        action="party.protected_read",
+        object_type="party",
+        object_id=party.id,
+        organisation_id=case.owner_org_id,
+        now=now,
+    )
+    return data
 
 
 def put_protected(

@@ -1075,6 +1075,7 @@ def _case_context(
     language: str,
     include_protected: bool,
     today: date,
+    now: datetime,
 ) -> tuple[dict[str, Any], bool]:
     """The case as plain data for the template; client identities only when asked for by a
     caller allowed to read them."""
@@ -1099,7 +1100,9 @@ def _case_context(
     for party, has_protected in case_repo.parties_of(session, case.id):
         name = party.pseudonym
         if reveal and has_protected:
-            data = case_service.get_protected(session, principal, keyring, case.id, party.id)
+            data = case_service.get_protected(
+                session, principal, keyring, case.id, party.id, now=now
+            )
             name = ", ".join(data.legal_names) or name
         parties.append({"name": name, "role": party.role})
     respondents = {
@@ -1200,6 +1203,7 @@ def render_pleading(
         language=pleading.language,
         include_protected=body.include_protected,
         today=today,
+        now=now,
     )
     precedents = _precedents(session, principal, case, version)
     context["precedents"] = [
