@@ -21,6 +21,7 @@ from app.core.time import utcnow
 from app.db import SessionDep
 from app.errors import AuthenticationRequired
 from app.web import i18n, security
+from app.web.terms import TERMS
 
 # Where a page's request keeps its Page, so that its errors render as pages.
 PAGE_KEY = "comity_page"
@@ -40,6 +41,7 @@ def environment(language: str) -> Environment:
     env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = functools.partial(_date_filter, language=language)
     env.filters["number"] = functools.partial(_number_filter, language=language)
+    env.filters["term"] = functools.partial(_term_filter, language=language)
     env.globals["LANGUAGES"] = i18n.LANGUAGE_NAMES
     env.globals["language"] = language
     return env
@@ -47,6 +49,11 @@ def environment(language: str) -> Environment:
 
 def _date_filter(value: Any, *, language: str) -> str:
     return i18n.date_text(value, language)
+
+
+def _term_filter(value: Any, *, language: str) -> str:
+    text = str(value)
+    return i18n.translations(language).gettext(TERMS.get(text, text))
 
 
 def _number_filter(value: Any, *, language: str) -> str:

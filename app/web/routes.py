@@ -8,6 +8,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
+from babel import Locale
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -242,9 +243,9 @@ def file_case(
             facts_summary=facts_summary,
             claims=_claims(claim_right or [], claim_provision or []),
         )
-        created = case_service.file_case(session, principal, body, now=utcnow())
+        with session.begin_nested():  # a refused case leaves nothing half-written
+            created = case_service.file_case(session, principal, body, now=utcnow())
     except (ValidationError, ValidationFailed) as exc:
-        session.rollback()
         return page.render(
             "case_form.html",
             status=422,
@@ -278,7 +279,7 @@ def _case_form_context(session: Any, page: Page) -> dict[str, Any]:
     return {
         "rights": _right_labels(session, page.language),
         "forums": reference_service.list_forums(session, ForumQuery()),
-        "states": _state_names(session),
+        "states": _state_names(session, page.language),
     }
 
 
@@ -337,7 +338,7 @@ def _case_context(session: Any, page: Page, case: Any) -> dict[str, Any]:
         "update_kinds": [k.value for k in UpdateKind],
         "findings": [f.value for f in Finding],
         "rights": _right_labels(session, page.language),
-        "states": _state_names(session),
+        "states": _state_names(session, page.language),
         "pleadings": (
             pleading_service.list_pleadings(session, principal, PleadingQuery()).items
             if principal.authenticated
@@ -439,13 +440,14 @@ def save_case(
     current = case_service.get_case(session, principal, case_id)
     changed = {k: v for k, v in mine.items() if v != (getattr(current, k) or "")}
     try:
+        # An emptied text field clears it; the title cannot be emptied (422).
         patch = CasePatch.model_validate(
-            {k: v or None for k, v in changed.items()}
-            | ({"title": title} if "title" in changed else {})
+            {k: v if k == "title" else v or None for k, v in changed.items()}
         )
-        case_service.patch_case(
-            session, principal, case_id, patch, expected_version=version, now=utcnow()
-        )
+        with session.begin_nested():  # a refused edit leaves nothing half-written
+            case_service.patch_case(
+                session, principal, case_id, patch, expected_version=version, now=utcnow()
+            )
     except PreconditionFailed:
         # Someone saved in between: show what they changed beside what this form holds,
         # and overwrite nothing.
@@ -458,10 +460,8 @@ def save_case(
                 if v != (getattr(current, k) or "")
             ],
         }
-        session.rollback()
         return page.render("case_edit.html", status=412, case=current, conflict=conflict, errors=[])
     except (ValidationError, ValidationFailed) as exc:
-        session.rollback()
         return page.render(
             "case_edit.html", status=422, case=current, conflict=None, errors=_messages(exc)
         )
@@ -543,7 +543,7 @@ def match(
         "match.html",
         form=form,
         results=results,
-        states=_state_names(session),
+        states=_state_names(session, page.language),
         pleadings=(
             pleading_service.list_pleadings(session, page.principal, PleadingQuery()).items
             if page.signed_in
@@ -715,9 +715,11 @@ def _right_labels(session: Any, language: str) -> dict[str, str]:
     return {r.id: getattr(r, field) for r in reference_service.list_rights(session)}
 
 
-def _state_names(session: Any) -> dict[str, str]:
+def _state_names(session: Any, language: str) -> dict[str, str]:
+    """States by ISO code, named in the reader's language (CLDR names through Babel)."""
+    names = Locale.parse(language).territories
     return {
-        j.code: j.name
+        j.code: names.get(j.code, j.name)
         for j in reference_service.list_jurisdictions(session, JurisdictionQuery())
         if len(j.code) == 2
     }
