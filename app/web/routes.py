@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 from babel import Locale
 from fastapi import APIRouter, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import JsonValue, ValidationError
 
 from app.audit import service as audit_service
 from app.audit.schemas import AuditQuery
@@ -468,40 +469,6 @@ def save_case(
     return page.redirect(f"/cases/{case_id}")
 
 
-@router.post("/cases/{case_id}/render")
-def render_for_case(
-    page: FormPageDep,
-    session: SessionDep,
-    keyring: KeyringDep,
-    case_id: uuid.UUID,
-    pleading_id: Annotated[uuid.UUID, Form()],
-) -> Response:
-    """Fill a model pleading from this case and download it as DOCX."""
-    return _render(page, session, keyring, pleading_id, case_id)
-
-
-def _render(
-    page: Page, session: Any, keyring: Any, pleading_id: uuid.UUID, case_id: uuid.UUID
-) -> Response:
-    rendered = pleading_service.render_pleading(
-        session,
-        signed_in(page),
-        keyring,
-        pleading_id,
-        RenderRequest(case_id=case_id),
-        today=date.today(),
-        now=utcnow(),
-    )
-    return Response(
-        rendered.content,
-        media_type=rendered.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{rendered.filename}"',
-            **security.PAGE_HEADERS,
-        },
-    )
-
-
 # ---------------------------------------------------------------- matching a new situation
 
 
@@ -570,6 +537,7 @@ def pleading_page(
     pleading_id: uuid.UUID,
     v: Annotated[int | None, Query(ge=1)] = None,
     compare: Annotated[int | None, Query(ge=1)] = None,
+    case: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Response:
     principal = page.principal
     pleading = pleading_service.get_pleading(session, principal, pleading_id)
@@ -602,6 +570,12 @@ def pleading_page(
         pleading=pleading,
         versions=versions,
         shown=shown,
+        published=(
+            pleading_service.get_version(session, principal, pleading_id, pleading.latest_version)
+            if pleading.latest_version
+            else None
+        ),
+        case_id=str(case) if case else "",
         diff=diff,
         my_cases=my_cases,
         may_fork=page.signed_in
@@ -637,14 +611,68 @@ def fork(
 
 
 @router.post("/pleadings/{pleading_id}/render")
-def render(
+async def render(
     page: FormPageDep,
     session: SessionDep,
     keyring: KeyringDep,
     pleading_id: uuid.UUID,
     case_id: Annotated[uuid.UUID, Form()],
 ) -> Response:
-    return _render(page, session, keyring, pleading_id, case_id)
+    """Fill the published version from a case, with the variables of the form, and download
+    it as DOCX."""
+    principal = signed_in(page)
+    form = await page.request.form()
+    rendered = await run_in_threadpool(
+        _render, session, principal, keyring, pleading_id, case_id, form
+    )
+    return Response(
+        rendered.content,
+        media_type=rendered.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{rendered.filename}"',
+            **security.PAGE_HEADERS,
+        },
+    )
+
+
+def _render(
+    session: Any,
+    principal: Any,
+    keyring: Any,
+    pleading_id: uuid.UUID,
+    case_id: uuid.UUID,
+    form: Any,
+) -> Any:
+    pleading = pleading_service.get_pleading(session, principal, pleading_id)
+    declared = {}
+    if pleading.latest_version:
+        version = pleading_service.get_version(
+            session, principal, pleading_id, pleading.latest_version
+        )
+        declared = {v.name: v.type for v in version.variables}
+    variables: dict[str, JsonValue] = {}
+    for name, kind in declared.items():
+        text = str(form.get(f"var_{name}", "")).strip()
+        if text or kind == "boolean":  # an unticked box is a no, not a missing answer
+            variables[name] = _form_value(kind, text)
+    body = RenderRequest(case_id=case_id, variables=variables)
+    return pleading_service.render_pleading(
+        session, principal, keyring, pleading_id, body, today=date.today(), now=utcnow()
+    )
+
+
+def _form_value(kind: str, text: str) -> JsonValue:
+    """A form field as its variable's type reads it; the service rejects what does not fit."""
+    if kind == "boolean":
+        return text == "true"
+    if kind == "list":
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if kind == "number":
+        try:
+            return int(text) if text.lstrip("-").isdigit() else float(text)
+        except ValueError:
+            return text
+    return text
 
 
 # ---------------------------------------------------------------- reference
