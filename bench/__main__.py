@@ -44,6 +44,12 @@ def _load() -> list[Row]:
     return load_bench.run()
 
 
+def _web() -> list[Row]:
+    from bench import web_bench
+
+    return web_bench.run()
+
+
 def _backup() -> list[Row]:
     from bench import backup_bench
 
@@ -59,6 +65,7 @@ BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "import": _import,
     "load": _load,
     "backup": _backup,
+    "web": _web,
 }
 
 

@@ -461,3 +461,63 @@ class TestPleadings:
         )
         assert r.status_code == 200
         assert "For Spain" in r.text and 'id="upstream"' in r.text
+
+
+class TestPageAccess:
+    """The pages apply the services' rules: what each role of the owning organisation, and
+    an outsider, gets from a private case's pages and forms."""
+
+    @pytest.mark.parametrize(
+        ("role", "view", "post_update", "edit", "reveal"),
+        [
+            (None, 404, 404, 404, 404),
+            (Role.viewer, 200, 403, 403, 403),
+            (Role.staff, 200, 200, 403, 403),
+            (Role.litigator, 200, 200, 200, 200),
+            (Role.admin, 200, 200, 200, 200),
+        ],
+    )
+    def test_private_case_pages_by_role(
+        self,
+        client: TestClient,
+        session: Session,
+        org: Organisation,
+        litigator: UserAccount,
+        as_user,
+        role: Role | None,
+        view: int,
+        post_update: int,
+        edit: int,
+        reveal: int,
+    ) -> None:
+        case = make_case(session, org=org, visibility=Visibility.private)
+        party = client.post(
+            f"/api/v1/cases/{case.id}/parties",
+            json={"role": "applicant", "pseudonym": "A.", "protected": {"legal_names": ["X Y"]}},
+            headers=as_user(litigator),
+        ).json()
+        reader = make_user(
+            session,
+            member_of=org if role else make_org(session),
+            role=role or Role.admin,
+            password=PASSWORD,
+        )
+        sign_in(client, reader)
+        assert client.get(f"/cases/{case.id}").status_code == view
+        token = csrf(client, "/account")
+        update = client.post(
+            f"/cases/{case.id}/updates",
+            data={"csrf_token": token, "kind": "note", "occurred_on": "2026-12-01", "summary": "x"},
+        )
+        assert update.status_code == post_update
+        edited = client.post(
+            f"/cases/{case.id}/edit",
+            data={"csrf_token": token, "version": "999", "title": "Changed"},
+        )
+        # A litigator's stale version is a 412 page; others never reach the version check.
+        assert edited.status_code == (412 if edit == 200 else edit)
+        revealed = client.post(
+            f"/cases/{case.id}/parties/{party['id']}/reveal", data={"csrf_token": token}
+        )
+        assert revealed.status_code == reveal
+        assert ("X Y" in revealed.text) is (reveal == 200)
