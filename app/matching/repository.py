@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from babel import Locale
 from sqlalchemy import (
     Double,
     Integer,
@@ -45,6 +46,7 @@ from app.cases.models import (
     RightsClaim,
     claim_provision,
 )
+from app.matching import explain
 from app.matching.explain import Labels
 from app.matching.models import CaseMatchFeatures as F
 from app.matching.models import CasePosting, MatchCorpus
@@ -156,20 +158,28 @@ def reservations_of(session: Session, code: str) -> list[Reservation]:
     return list(session.scalars(select(Reservation).where(Reservation.state_code == code)))
 
 
-def labels(session: Session) -> Labels:
-    """Display names of States, instruments and rights (a few hundred rows, all small)."""
-    return cache.memo(session, ("labels",), _labels)
+def labels(session: Session, language: str = "en") -> Labels:
+    """Display names of States, instruments and rights in one language (a few hundred rows,
+    all small): right labels as recorded per language, State names from CLDR outside
+    English, instruments as recorded (the sentences' Speech names the main ones)."""
+    return cache.memo(session, ("labels", language), lambda s: _labels(s, language))
 
 
-def _labels(session: Session) -> Labels:
+def _labels(session: Session, language: str) -> Labels:
     instruments = {
         i.id: instrument_label(i.short_code, i.name, i.type)
         for i in session.scalars(select(Instrument))
     }
+    states = {c: n for c, n in session.execute(select(Jurisdiction.code, Jurisdiction.name))}
+    if language != "en":
+        territories = Locale.parse(language).territories
+        states = {c: territories.get(c, n) for c, n in states.items()}
+    label = getattr(RightConcept, f"label_{language}")
     return Labels(
-        states={c: n for c, n in session.execute(select(Jurisdiction.code, Jurisdiction.name))},
+        states=states,
         instruments=instruments,
-        rights={r: n for r, n in session.execute(select(RightConcept.id, RightConcept.label_en))},
+        rights={r: n for r, n in session.execute(select(RightConcept.id, label))},
+        speech=explain.speech(language),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -17,6 +17,9 @@ MAX_FACTS = 100_000
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+Language = Literal["en", "es", "fr"]
 
 
 class MinFinding(StrEnum):
@@ -61,6 +64,9 @@ class MatchRequest(Strict):
     decided_before: IsoDate | None = None
     weights: WeightsIn = Field(default_factory=WeightsIn)
     limit: int = Field(default=10, ge=1, le=100)
+    language: Language = Field(
+        default="en", description="Language of the reason sentences: en, es or fr."
+    )
 
     @model_validator(mode="after")
     def _one_subject(self) -> MatchRequest:
@@ -74,6 +80,9 @@ class KnockOnQuery(Strict):
     include_partial: bool = True
     decided_before: IsoDate | None = None
     limit: int = Field(default=10, ge=1, le=100)
+    language: Language = Field(
+        default="en", description="Language of the reason sentences: en, es or fr."
+    )
 
 
 class Precedent(BaseModel):

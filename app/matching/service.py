@@ -27,6 +27,7 @@ from app.matching.engine import ClaimMatch, MatchKind
 from app.matching.schemas import (
     ClaimFinding,
     Draft,
+    Language,
     MatchRequest,
     MatchResult,
     MatchResults,
@@ -188,7 +189,7 @@ def _match(
     cases = repo.feature_rows(session, pool | set(adverse_pool))
     pool = _one_per_proceeding(cases, pool)
     legal = _legal_candidates(session, subject, pool | set(adverse_pool), equivalents)
-    law = _law(session, subject.target, systems)
+    law = _law(session, subject.target, systems, request.language)
     reception = repo.reception(session, principal, pool, request.decided_before, cases)
     candidates = [
         engine.Candidate(
@@ -462,7 +463,7 @@ class Law:
     verdicts: dict[tuple[Any, ...], transfer.Verdict] = field(default_factory=dict)
 
 
-def _law(session: Session, target: str, systems: frozenset[str]) -> Law:
+def _law(session: Session, target: str, systems: frozenset[str], language: str) -> Law:
     return Law(
         target=repo.state_facts(session, target),
         forums=repo.forum_facts(session),
@@ -470,7 +471,7 @@ def _law(session: Session, target: str, systems: frozenset[str]) -> Law:
         instrument_systems=repo.instrument_systems(session),
         routes=repo.complaint_routes(session),
         reservations=repo.reservations_of(session, target),
-        labels=repo.labels(session),
+        labels=repo.labels(session, language),
     )
 
 
@@ -567,6 +568,7 @@ def _result(
         provision = labels.provision(m.instrument_id, path)
         finding = findings.decided[(supports, m.query_label)]
         sentence = explain.claim_sentence(
+            speech=labels.speech,
             query=_query_label(labels, subject, m.query_label),
             forum=forum.name,
             finding=finding,
@@ -611,7 +613,11 @@ def _result(
             Reason(
                 kind="transferability",
                 sentence=explain.verdict_sentence(
-                    v, forum=forum.name, state=state, instrument=labels.instrument(v.instrument_id)
+                    v,
+                    forum=forum.name,
+                    state=state,
+                    instrument=labels.instrument(v.instrument_id),
+                    speech=labels.speech,
                 ),
                 detail={
                     "transferability": v.transferability.value,
@@ -634,7 +640,11 @@ def _result(
             Reason(
                 kind="complaint_mechanism",
                 sentence=explain.access_sentence(
-                    route, forum=forum.name, state=state, requires=labels.instrument(route.requires)
+                    route,
+                    forum=forum.name,
+                    state=state,
+                    requires=labels.instrument(route.requires),
+                    speech=labels.speech,
                 ),
                 detail={"access": route.access.value, "requires": route.requires},
             )
@@ -646,7 +656,7 @@ def _result(
             Reason(
                 kind="reception",
                 detail={"knock_on_citations": c.knock_on_citations},
-                sentence=explain.reception_sentence(c.knock_on_citations),
+                sentence=explain.reception_sentence(c.knock_on_citations, labels.speech),
             )
         )
     if c and c.cited_by:
@@ -654,14 +664,14 @@ def _result(
             Reason(
                 kind="authority",
                 detail={"cited_by": c.cited_by, "citing_states": c.citing_states},
-                sentence=explain.citations_sentence(c.cited_by, c.citing_states),
+                sentence=explain.citations_sentence(c.cited_by, c.citing_states, labels.speech),
             )
         )
     if c and c.negative_treatments:
         reasons.append(
             Reason(
                 kind="caution",
-                sentence=explain.negative_sentence(c.negative_treatments),
+                sentence=explain.negative_sentence(c.negative_treatments, labels.speech),
                 detail={"negative_treatments": c.negative_treatments},
             )
         )
@@ -669,7 +679,7 @@ def _result(
         reasons.append(
             Reason(
                 kind="caution",
-                sentence=explain.NOT_IMPLEMENTED,
+                sentence=labels.speech.say(explain.NOT_IMPLEMENTED),
                 detail={"not_implemented": True},
             )
         )
@@ -677,7 +687,7 @@ def _result(
         reasons.append(
             Reason(
                 kind="evidence",
-                sentence="Passages close to the facts are quoted.",
+                sentence=labels.speech.say(explain.EVIDENCE),
                 detail={"passages": len(evidence)},
             )
         )
@@ -729,6 +739,7 @@ def _reservation_cautions(law: Law, subject: Subject, findings: Findings) -> lis
                         summary=r.summary,
                         source=r.source,
                         uncertain=r.uncertain,
+                        speech=law.labels.speech,
                     ),
                     detail={
                         "reservation": f"{r.instrument_id}:{r.path}",
@@ -753,10 +764,15 @@ class PleadingPrecedent:
 
 
 def knock_on_for_case(
-    session: Session, principal: Principal, case_id: uuid.UUID, limit: int = 5
+    session: Session,
+    principal: Principal,
+    case_id: uuid.UUID,
+    limit: int = 5,
+    language: Language = "en",
 ) -> list[PleadingPrecedent]:
     """The top matches for a case, shaped for a pleading's comparative section."""
-    results, cases = _knock_on(session, principal, MatchRequest(case_id=case_id, limit=limit))
+    request = MatchRequest(case_id=case_id, limit=limit, language=language)
+    results, cases = _knock_on(session, principal, request)
     return [
         PleadingPrecedent(
             case_id=r.precedent.id,

@@ -33,6 +33,7 @@ from app.errors import (
     PayloadTooLarge,
     ValidationFailed,
 )
+from app.matching.schemas import Language
 from app.matching.service import PleadingPrecedent as Precedent
 from app.matching.service import knock_on_for_case
 from app.orgs.models import Role, Visibility
@@ -1029,10 +1030,16 @@ def record_use(
 
 
 def _precedents(
-    session: Session, principal: Principal, case: LegalCase, version: PleadingVersion
+    session: Session,
+    principal: Principal,
+    case: LegalCase,
+    version: PleadingVersion,
+    language: str,
 ) -> list[Precedent]:
-    """The case's top knock-on matches; the version's own authorities where it has none."""
-    matches = knock_on_for_case(session, principal, case.id, limit=PRECEDENT_LIMIT)
+    """The case's top knock-on matches, their reasons in the pleading's language where
+    Comity speaks it; the version's own authorities where it has none."""
+    spoken: Language = "es" if language == "es" else "fr" if language == "fr" else "en"
+    matches = knock_on_for_case(session, principal, case.id, limit=PRECEDENT_LIMIT, language=spoken)
     return matches or _authorities(session, principal, version, exclude=case.id)
 
 
@@ -1205,7 +1212,7 @@ def render_pleading(
         today=today,
         now=now,
     )
-    precedents = _precedents(session, principal, case, version)
+    precedents = _precedents(session, principal, case, version, pleading.language)
     context["precedents"] = [
         {
             "id": str(p.case_id),

@@ -17,10 +17,11 @@ from app.auth.dependencies import SettingsDep
 from app.auth.principal import ANONYMOUS, Principal
 from app.auth.schemas import MeRead
 from app.config import Settings
+from app.core import i18n
 from app.core.time import utcnow
 from app.db import SessionDep
 from app.errors import AuthenticationRequired
-from app.web import i18n, security
+from app.web import security
 from app.web.terms import TERMS
 
 # Where a page's request keeps its Page, so that its errors render as pages.

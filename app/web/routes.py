@@ -32,6 +32,7 @@ from app.cases.schemas import (
     FindingChange,
     UpdateCreate,
 )
+from app.core import i18n
 from app.core.time import utcnow
 from app.db import SessionDep
 from app.errors import DomainError, PreconditionFailed, ValidationFailed
@@ -46,7 +47,7 @@ from app.reference import service as reference_service
 from app.reference.schemas import EquivalentsQuery, ForumQuery, JurisdictionQuery
 from app.search import service as search_service
 from app.search.schemas import SearchQuery, SuggestQuery
-from app.web import i18n, security
+from app.web import security
 from app.web.pages import FormPageDep, Page, PageDep, signed_in
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -354,7 +355,7 @@ def _case_context(session: Any, page: Page, case: Any) -> dict[str, Any]:
 def case_wins(page: PageDep, session: SessionDep, case_id: uuid.UUID) -> Response:
     """The "Find wins elsewhere" tab: a fragment for htmx, a whole page otherwise."""
     results = matching_service.find_knock_on_wins(
-        session, page.principal, MatchRequest(case_id=case_id)
+        session, page.principal, MatchRequest(case_id=case_id, language=page.language)
     )
     if _htmx(page.request):
         return page.render("_match_results.html", results=results)
@@ -503,6 +504,7 @@ def match(
             {
                 "draft": Draft(facts=facts, target_jurisdiction=state.upper(), claims=wanted),
                 "weights": form["weights"],
+                "language": page.language,
             }
         )
         results = matching_service.find_knock_on_wins(session, page.principal, request)

@@ -862,7 +862,9 @@ class TestRender:
 
         calls: list[Any] = []
 
-        def knock_on_for_case(session: Session, principal: Any, case_id: Any, limit: int) -> Any:
+        def knock_on_for_case(
+            session: Session, principal: Any, case_id: Any, limit: int, language: str
+        ) -> Any:
             calls.append((case_id, limit))
             return [
                 Match(

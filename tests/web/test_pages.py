@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.auth.models import UserAccount, WebSession
 from app.cases.models import CaseUpdate, LegalCase, UpdateKind
+from app.core import i18n
 from app.orgs.models import Organisation, Role, Visibility
-from app.web import i18n, security
+from app.web import security
 from tests.factories import make_case, make_org, make_pleading, make_user
 
 PASSWORD = "correct horse battery staple"

@@ -1,5 +1,6 @@
-"""The web pages' languages: gettext catalogues read through Babel, the reader's language
-from their choice or `Accept-Language`, and dates and numbers written for the locale.
+"""Languages of what people read (pages and reason sentences): gettext catalogues read
+through Babel, the reader's language from their choice or `Accept-Language`, and dates and
+numbers written for the locale.
 
 The catalogues ship as `.po` files and are compiled in memory once per process, so there is
 no build step and no compiled file to keep in sync.
@@ -22,7 +23,7 @@ from babel.support import NullTranslations, Translations
 LANGUAGES = ("en", "es", "fr")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 
 @functools.cache
