@@ -40,7 +40,7 @@ from app.matching import service as matching_service
 from app.matching.schemas import Draft, MatchRequest
 from app.orgs import service as org_service
 from app.orgs.models import Role
-from app.orgs.schemas import MemberAdd
+from app.orgs.schemas import MemberAdd, MemberPatch
 from app.pleadings import service as pleading_service
 from app.pleadings.schemas import ForkCreate, PleadingQuery, RenderRequest
 from app.reference import service as reference_service
@@ -722,6 +722,21 @@ def admin(
         ).items,
         roles=[r.value for r in Role],
     )
+
+
+@router.post("/admin/{org_id}/members/{user_id}/role")
+def change_role(
+    page: FormPageDep,
+    session: SessionDep,
+    org_id: uuid.UUID,
+    user_id: uuid.UUID,
+    role: Annotated[Role, Form()],
+) -> Response:
+    """A member's new role; it ends their sessions, so that it applies at once."""
+    org_service.change_role(
+        session, signed_in(page), org_id, user_id, MemberPatch(role=role), now=utcnow()
+    )
+    return page.redirect(f"/admin?org={org_id}")
 
 
 @router.post("/admin/{org_id}/invitations")

@@ -15,7 +15,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import UserAccount, WebSession
 from app.cases.models import CaseUpdate, LegalCase, UpdateKind
 from app.core import i18n
-from app.orgs.models import Organisation, Role, Visibility
+from app.orgs.models import Membership, Organisation, Role, Visibility
 from app.web import security
 from tests.factories import make_case, make_org, make_pleading, make_user
 
@@ -522,3 +522,39 @@ class TestPageAccess:
         )
         assert revealed.status_code == reveal
         assert ("X Y" in revealed.text) is (reveal == 200)
+
+
+class TestAdmin:
+    def test_an_admin_changes_a_role_and_it_is_in_the_trail(
+        self, client: TestClient, session: Session, org: Organisation, staff: UserAccount
+    ) -> None:
+        admin = make_user(session, member_of=org, role=Role.admin, password=PASSWORD)
+        sign_in(client, admin)
+        page = client.get("/admin")
+        assert staff.email in page.text
+        r = client.post(
+            f"/admin/{org.id}/members/{staff.id}/role",
+            data={"csrf_token": csrf(client, "/admin"), "role": "litigator"},
+        )
+        assert r.status_code == 200
+        assert "membership.update" in r.text  # the audit trail on the page
+        session.refresh(staff)
+        assert (
+            session.scalar(
+                select(Membership.role).where(
+                    Membership.user_id == staff.id, Membership.organisation_id == org.id
+                )
+            )
+            is Role.litigator
+        )
+
+    def test_a_litigator_may_not_change_roles(
+        self, client: TestClient, org: Organisation, litigator: UserAccount, staff: UserAccount
+    ) -> None:
+        sign_in(client, litigator)
+        assert "You are not an admin of any" in client.get("/admin").text
+        r = client.post(
+            f"/admin/{org.id}/members/{staff.id}/role",
+            data={"csrf_token": csrf(client, "/admin"), "role": "admin"},
+        )
+        assert r.status_code == 403
