@@ -7,6 +7,7 @@ import difflib
 import uuid
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from babel import Locale
 from fastapi import APIRouter, Form, Query, Request
@@ -129,8 +130,17 @@ def choose_language(
 ) -> Response:
     if language not in i18n.LANGUAGES:
         raise ValidationFailed("Choose English, Spanish or French.")
-    page.cookies[security.LANGUAGE_COOKIE] = language
-    return page.redirect(_safe_next(next))
+    response = page.redirect(_safe_next(next))
+    response.set_cookie(
+        security.LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_DAYS * 86400,
+        **security.cookie_options(page.settings),  # type: ignore[arg-type]
+    )
+    return response
+
+
+LANGUAGE_COOKIE_DAYS = 365
 
 
 @router.get("/account")
@@ -214,9 +224,21 @@ def suggest(
 
 
 @router.get("/cases/new")
-def new_case(page: PageDep, session: SessionDep) -> Response:
+def new_case(
+    page: PageDep,
+    session: SessionDep,
+    facts_summary: Annotated[str, Query(max_length=20_000)] = "",
+    respondent: Annotated[str, Query(max_length=2)] = "",
+    claim_provision: Annotated[list[str] | None, Query(max_length=3)] = None,
+) -> Response:
+    """The form, prefilled from a matched draft ("File this situation as a case")."""
     signed_in(page)
-    return page.render("case_form.html", **_case_form_context(session, page), errors=[], form={})
+    form = {
+        "facts_summary": facts_summary,
+        "respondent": respondent.upper(),
+        "claim_provision": claim_provision or [],
+    }
+    return page.render("case_form.html", **_case_form_context(session, page), errors=[], form=form)
 
 
 @router.post("/cases/new")
@@ -513,10 +535,10 @@ def match(
         form=form,
         results=results,
         states=_state_names(session, page.language),
-        pleadings=(
-            pleading_service.list_pleadings(session, page.principal, PleadingQuery()).items
-            if page.signed_in
-            else []
+        # "File this situation as a case": the new-case form, prefilled from the draft.
+        file_as_case=urlencode(
+            [("facts_summary", facts), ("respondent", state.upper())]
+            + [("claim_provision", c) for c in wanted[:3]]
         ),
     )
 

@@ -558,3 +558,21 @@ class TestAdmin:
             data={"csrf_token": csrf(client, "/admin"), "role": "admin"},
         )
         assert r.status_code == 403
+
+
+class TestMatchPage:
+    def test_a_matched_draft_can_be_filed_as_a_case(
+        self, client: TestClient, litigator: UserAccount
+    ) -> None:
+        sign_in(client, litigator)
+        r = client.get(
+            "/match",
+            params={"state": "ES", "facts": "Held at the airport.", "claims": "art. 5 ECHR"},
+        )
+        assert r.status_code == 200
+        link = re.search(r'href="(/cases/new\?[^"]+)"', r.text)
+        assert link
+        form = client.get(link.group(1).replace("&amp;", "&")).text
+        assert "Held at the airport.</textarea>" in form
+        assert 'value="art. 5 ECHR"' in form
+        assert '<option value="ES" selected>' in form
