@@ -16,7 +16,7 @@ from app.audit.routes import router as audit_router
 from app.auth.routes import router as auth_router
 from app.auth.routes import users_router
 from app.auth.tokens import load_keys
-from app.cases.routes import citations_router, transfer_router
+from app.cases.routes import citations_router, me_router, transfer_router
 from app.cases.routes import router as cases_router
 from app.config import Settings, get_settings
 from app.core.crypto import load_keyring
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
         reference_router,
         cases_router,
         citations_router,
+        me_router,
         transfer_router,
         search_router,
         matching_router,

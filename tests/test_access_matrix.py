@@ -262,6 +262,15 @@ CASE_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
         lambda w, v: (lambda c: Call("DELETE", f"{C}/{c.id}", headers=_tag(c)))(_case(w, v)),
         on_case(204, {"admin"}),
     ),
+    # Anyone signed in who may read a case may follow it.
+    ("PUT", f"{C}/{{case_id}}/follow"): (
+        lambda w, v: Call("PUT", f"{C}/{_case(w, v).id}/follow"),
+        on_case(204),
+    ),
+    ("DELETE", f"{C}/{{case_id}}/follow"): (
+        lambda w, v: Call("DELETE", f"{C}/{_case(w, v).id}/follow"),
+        on_case(204),
+    ),
     **{
         ("GET", f"{C}/{{case_id}}/{sub}"): (
             lambda w, v, sub=sub: Call("GET", f"{C}/{_case(w, v).id}/{sub}"),
@@ -579,6 +588,10 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
         signed_in(204),
     ),
     ("GET", "/api/v1/me"): (lambda w, v: Call("GET", "/api/v1/me"), signed_in(200)),
+    ("GET", "/api/v1/me/followed-updates"): (
+        lambda w, v: Call("GET", "/api/v1/me/followed-updates"),
+        signed_in(200),
+    ),
     ("POST", "/api/v1/me/password"): (
         lambda w, v: Call(
             "POST",

@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,12 +30,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, psycopg
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
 from app.auth.principal import Principal
 from app.cases import resolution
 from app.cases.models import (
     CaseCitation,
+    CaseFollow,
     CaseIdentifier,
     CaseParty,
     CaseUpdate,
@@ -412,6 +415,50 @@ def updates_of(session: Session, case_id: uuid.UUID, *, internal: bool) -> list[
     if not internal:
         stmt = stmt.where(CaseUpdate.internal.is_(False))
     return list(session.scalars(stmt.order_by(CaseUpdate.occurred_on, CaseUpdate.created_at)))
+
+
+def follow(session: Session, user_id: uuid.UUID, case_id: uuid.UUID, now: datetime) -> None:
+    session.execute(
+        pg_insert(CaseFollow)
+        .values(user_id=user_id, case_id=case_id, created_at=now)
+        .on_conflict_do_nothing()
+    )
+
+
+def unfollow(session: Session, user_id: uuid.UUID, case_id: uuid.UUID) -> None:
+    session.execute(
+        delete(CaseFollow).where(CaseFollow.user_id == user_id, CaseFollow.case_id == case_id)
+    )
+
+
+def follows(session: Session, user_id: uuid.UUID, case_id: uuid.UUID) -> bool:
+    found = session.get(CaseFollow, (user_id, case_id))
+    return found is not None
+
+
+def followed_updates(
+    session: Session, principal: Principal, user_id: uuid.UUID, limit: int
+) -> list[tuple[CaseUpdate, str]]:
+    """The newest updates, with their case's title, of the cases user_id follows and may
+    still read; internal ones only inside the owning organisation (policy.may_see_internal)."""
+    rows = session.execute(
+        select(CaseUpdate, LegalCase.title)
+        .join(LegalCase, LegalCase.id == CaseUpdate.case_id)
+        .join(
+            CaseFollow,
+            and_(CaseFollow.case_id == CaseUpdate.case_id, CaseFollow.user_id == user_id),
+        )
+        .where(
+            visible(principal),
+            or_(
+                CaseUpdate.internal.is_(False),
+                LegalCase.owner_org_id.in_(sorted(principal.org_ids)),
+            ),
+        )
+        .order_by(CaseUpdate.created_at.desc(), CaseUpdate.id)
+        .limit(limit)
+    )
+    return [(u, str(t)) for u, t in rows]
 
 
 def parties_of(session: Session, case_id: uuid.UUID) -> list[tuple[CaseParty, bool]]:

@@ -36,6 +36,7 @@ from app.cases.schemas import (
     ClaimIn,
     ClaimPatch,
     ClaimRead,
+    FollowedUpdate,
     PartyCreate,
     PartyRead,
     ProtectedData,
@@ -112,6 +113,28 @@ def delete_case(
     service.delete_case(
         session, principal, case_id, expected_version=parse_if_match(if_match), now=utcnow()
     )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put(
+    "/{case_id}/follow",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404),
+)
+def follow_case(case_id: uuid.UUID, session: SessionDep, principal: UserDep) -> Response:
+    """Follow a case you may read: its updates join `GET /api/v1/me/followed-updates`."""
+    service.follow_case(session, principal, case_id, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/{case_id}/follow",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404),
+)
+def unfollow_case(case_id: uuid.UUID, session: SessionDep, principal: UserDep) -> Response:
+    """Stop following a case."""
+    service.unfollow_case(session, principal, case_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -355,6 +378,21 @@ def cited_by(
 ) -> list[CitationRead]:
     """Later decisions you may read that cite this one; `knock_on=true` keeps foreign ones."""
     return service.cited_by(session, principal, case_id, query)
+
+
+me_router = APIRouter(prefix="/api/v1/me", tags=["cases"])
+
+
+@me_router.get(
+    "/followed-updates", response_model=list[FollowedUpdate], responses=problem_responses(401)
+)
+def followed_updates(
+    session: SessionDep,
+    principal: UserDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[FollowedUpdate]:
+    """The newest updates of the cases you follow, among those you may still read."""
+    return service.followed_updates(session, principal, limit=limit)
 
 
 citations_router = APIRouter(prefix="/api/v1/citations", tags=["citations"])

@@ -370,6 +370,13 @@ class PartyCreate(Strict):
     protected: ProtectedData | None = None
 
 
+class FollowedUpdate(UpdateRead):
+    """An update of a case the reader follows, with the case it belongs to."""
+
+    case_id: uuid.UUID
+    case_title: str
+
+
 class PartyRead(BaseModel):
     id: uuid.UUID
     role: str

@@ -45,6 +45,7 @@ from app.cases.schemas import (
     ClaimIn,
     ClaimPatch,
     ClaimRead,
+    FollowedUpdate,
     IdentifierIn,
     PartyCreate,
     PartyRead,
@@ -56,7 +57,14 @@ from app.core.crypto import DecryptionError, Keyring
 from app.core.etag import check_version
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.deadlines import service as deadlines
-from app.errors import ConflictError, FieldError, NotFoundError, PermissionDenied, ValidationFailed
+from app.errors import (
+    AuthenticationRequired,
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationFailed,
+)
 from app.orgs.models import Role, Visibility
 from app.orgs.visibility import member_view
 from app.reference import lookup
@@ -676,6 +684,47 @@ def add_update(
         now=now,
     )
     return _update_read(update, users.display_names(session, [update.author_id]))
+
+
+# ---------------------------------------------------------------- following
+
+
+def follow_case(
+    session: Session, principal: Principal, case_id: uuid.UUID, *, now: datetime
+) -> None:
+    """Follow a case one may read: its updates then appear among one's followed updates."""
+    user_id = _signed_in(principal)
+    case = _case(session, principal, case_id)
+    repo.follow(session, user_id, case.id, now)
+
+
+def unfollow_case(session: Session, principal: Principal, case_id: uuid.UUID) -> None:
+    user_id = _signed_in(principal)
+    case = _case(session, principal, case_id)
+    repo.unfollow(session, user_id, case.id)
+
+
+def is_following(session: Session, principal: Principal, case_id: uuid.UUID) -> bool:
+    return principal.user_id is not None and repo.follows(session, principal.user_id, case_id)
+
+
+def followed_updates(
+    session: Session, principal: Principal, *, limit: int = 20
+) -> list[FollowedUpdate]:
+    """The newest updates of the cases one follows, among those one may still read."""
+    user_id = _signed_in(principal)
+    rows = repo.followed_updates(session, principal, user_id, limit)
+    names = users.display_names(session, (u.author_id for u, _ in rows))
+    return [
+        FollowedUpdate(**_update_read(u, names).model_dump(), case_id=u.case_id, case_title=t)
+        for u, t in rows
+    ]
+
+
+def _signed_in(principal: Principal) -> uuid.UUID:
+    if principal.user_id is None:
+        raise AuthenticationRequired("Log in first.")
+    return principal.user_id
 
 
 # ---------------------------------------------------------------- parties

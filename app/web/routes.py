@@ -82,7 +82,8 @@ def home(page: PageDep, session: SessionDep, next: str | None = None) -> Respons
     network = case_service.list_cases(
         session, page.principal, CaseQuery(sort=CaseSort.decided_desc, limit=10)
     ).items
-    return page.render("home.html", mine=mine, network=network)
+    followed = case_service.followed_updates(session, page.principal, limit=10)
+    return page.render("home.html", mine=mine, network=network, followed=followed)
 
 
 @router.post("/sign-in")
@@ -369,6 +370,7 @@ def _case_context(session: Any, page: Page, case: Any) -> dict[str, Any]:
             else []
         ),
         "revealed": {},
+        "following": case_service.is_following(session, principal, case.id),
         "today": date.today().isoformat(),
     }
 
@@ -383,6 +385,22 @@ def case_wins(page: PageDep, session: SessionDep, case_id: uuid.UUID) -> Respons
         return page.render("_match_results.html", results=results)
     case = case_service.get_case(session, page.principal, case_id)
     return page.render("case.html", **_case_context(session, page, case), wins=results)
+
+
+@router.post("/cases/{case_id}/follow")
+def follow(
+    page: FormPageDep,
+    session: SessionDep,
+    case_id: uuid.UUID,
+    following: Annotated[bool, Form()],
+) -> Response:
+    """Follow the case (its updates appear on the home page), or stop following it."""
+    principal = signed_in(page)
+    if following:
+        case_service.follow_case(session, principal, case_id, now=utcnow())
+    else:
+        case_service.unfollow_case(session, principal, case_id)
+    return page.redirect(f"/cases/{case_id}")
 
 
 @router.post("/cases/{case_id}/updates")

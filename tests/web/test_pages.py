@@ -576,3 +576,27 @@ class TestMatchPage:
         assert "Held at the airport.</textarea>" in form
         assert 'value="art. 5 ECHR"' in form
         assert '<option value="ES" selected>' in form
+
+
+class TestFollowing:
+    def test_following_a_case_brings_its_updates_home(
+        self, client: TestClient, session: Session, litigator: UserAccount, as_user
+    ) -> None:
+        other = make_org(session)
+        their_litigator = make_user(session, member_of=other, role=Role.litigator)
+        case = make_case(session, org=other, visibility=Visibility.network)
+        sign_in(client, litigator)
+        assert "Follow this case" in client.get(f"/cases/{case.id}").text
+        r = client.post(
+            f"/cases/{case.id}/follow",
+            data={"csrf_token": csrf(client, f"/cases/{case.id}"), "following": "true"},
+        )
+        assert "Stop following" in r.text
+        client.post(
+            f"/api/v1/cases/{case.id}/updates",
+            json={"kind": "hearing", "occurred_on": "2026-11-30", "summary": "Hearing held."},
+            headers=as_user(their_litigator),
+        )
+        home = client.get("/").text
+        followed = home[home.index('id="followed-updates"') :]
+        assert case.title in followed and "Hearing held." in followed
