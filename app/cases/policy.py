@@ -9,6 +9,15 @@ from app.cases.models import LegalCase
 from app.errors import PermissionDenied, ValidationFailed
 from app.orgs.models import Role
 
+# The least role each action on a case needs: the services enforce these, and the pages show
+# only what the reader may do, saying why the rest is closed to them.
+CASE_ACTIONS = {
+    "post_updates": Role.staff,
+    "record_findings": Role.litigator,
+    "edit": Role.litigator,
+    "read_protected": Role.litigator,
+}
+
 
 def require_role(principal: Principal, case: LegalCase, minimum: Role, action: str) -> None:
     if not principal.has_role(case.owner_org_id, minimum):
@@ -23,7 +32,7 @@ def may_see_internal(principal: Principal, case: LegalCase) -> bool:
 
 
 def may_read_protected(principal: Principal, case: LegalCase) -> bool:
-    return principal.has_role(case.owner_org_id, Role.litigator)
+    return principal.has_role(case.owner_org_id, CASE_ACTIONS["read_protected"])
 
 
 def owning_org_for_new_case(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
@@ -38,16 +47,6 @@ def owning_org_for_new_case(principal: Principal, requested: uuid.UUID | None) -
     if not litigating:
         raise PermissionDenied("Only litigators and admins may create cases.")
     raise ValidationFailed("You litigate for several organisations: give owner_org_id.")
-
-
-# What each action on a case needs, for pages that show only what the reader may do and say
-# why the rest is closed to them. The services enforce the same minimums.
-CASE_ACTIONS = {
-    "post_updates": Role.staff,
-    "record_findings": Role.litigator,
-    "edit": Role.litigator,
-    "read_protected": Role.litigator,
-}
 
 
 def allowed_actions(principal: Principal, owner_org_id: uuid.UUID) -> dict[str, bool]:

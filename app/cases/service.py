@@ -397,7 +397,9 @@ def patch_case(
     expected_version: int,
     now: datetime,
 ) -> CaseRead:
-    case = _editable(session, principal, case_id, expected_version, Role.litigator, "edit it")
+    case = _editable(
+        session, principal, case_id, expected_version, policy.CASE_ACTIONS["edit"], "edit it"
+    )
     changes = patch.model_dump(exclude_unset=True)
     if "visibility" in changes:
         policy.require_role(principal, case, Role.admin, "change its visibility")
@@ -632,11 +634,15 @@ def add_update(
 ) -> UpdateRead:
     """Record a timeline event; a decision with findings updates the claims, the outcome and
     `decided_on` in the same transaction."""
-    case = _editable(session, principal, case_id, None, Role.staff, "post updates")
+    case = _editable(
+        session, principal, case_id, None, policy.CASE_ACTIONS["post_updates"], "post updates"
+    )
     if body.interim is not None:
         _forum(session, body.interim.forum_id, field="interim.forum_id")
     if body.findings:
-        policy.require_role(principal, case, Role.litigator, "record findings")
+        policy.require_role(
+            principal, case, policy.CASE_ACTIONS["record_findings"], "record findings"
+        )
         claims = {c.id: c for c in repo.claims_of(session, [case.id])[case.id]}
         for position, change in enumerate(body.findings):
             claim = claims.get(change.claim_id)
