@@ -145,10 +145,10 @@ LANGUAGE_COOKIE_DAYS = 365
 
 
 @router.get("/account")
-def account(page: PageDep, session: SessionDep, created: str | None = None) -> Response:
+def account(page: PageDep, session: SessionDep, message: str | None = None) -> Response:
     principal = signed_in(page)
     tokens = auth_service.list_api_tokens(session, principal)
-    return page.render("account.html", tokens=tokens, created=None, message=created)
+    return page.render("account.html", tokens=tokens, created=None, message=message)
 
 
 @router.post("/account/password")
@@ -192,7 +192,7 @@ def create_api_token(
 @router.post("/account/api-tokens/{token_id}/revoke")
 def revoke_api_token(page: FormPageDep, session: SessionDep, token_id: uuid.UUID) -> Response:
     auth_service.revoke_api_token(session, signed_in(page), token_id, now=utcnow())
-    return page.redirect("/account?created=revoked")
+    return page.redirect("/account?message=revoked")
 
 
 # ---------------------------------------------------------------- search
@@ -259,6 +259,7 @@ def file_case(
         "forum_id": forum_id,
         "respondent": respondent,
         "facts_summary": facts_summary,
+        "claim_provision": claim_provision or [],
     }
     try:
         body = CaseCreate(

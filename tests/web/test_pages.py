@@ -396,6 +396,7 @@ class TestCaseForms:
         )
         assert r.status_code == 422
         assert "The case was not filed" in r.text
+        assert 'value="art. 99 of nothing"' in r.text  # what was typed is kept
         assert (
             session.scalar(select(LegalCase).where(LegalCase.title == "Never filed v. Spain"))
             is None
