@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from babel import Locale
 from sqlalchemy import (
     Double,
     Integer,
@@ -54,6 +53,7 @@ from app.matching.schemas import MatchRequest, MinFinding
 from app.matching.transfer import ForumFacts, StateFacts, Tie
 from app.orgs.visibility import readable
 from app.reference import cache
+from app.reference import service as reference_service
 from app.reference.models import (
     Basis,
     ComplaintRoute,
@@ -61,7 +61,6 @@ from app.reference.models import (
     Forum,
     Instrument,
     InstrumentType,
-    Jurisdiction,
     Provision,
     Ratification,
     RatificationStatus,
@@ -160,8 +159,7 @@ def reservations_of(session: Session, code: str) -> list[Reservation]:
 
 def labels(session: Session, language: str = "en") -> Labels:
     """Display names of States, instruments and rights in one language (a few hundred rows,
-    all small): right labels as recorded per language, State names from CLDR outside
-    English, instruments as recorded (the sentences' Speech names the main ones)."""
+    all small): instruments as recorded (the sentences' Speech names the main ones)."""
     return cache.memo(session, ("labels", language), lambda s: _labels(s, language))
 
 
@@ -170,15 +168,10 @@ def _labels(session: Session, language: str) -> Labels:
         i.id: instrument_label(i.short_code, i.name, i.type)
         for i in session.scalars(select(Instrument))
     }
-    states = {c: n for c, n in session.execute(select(Jurisdiction.code, Jurisdiction.name))}
-    if language != "en":
-        territories = Locale.parse(language).territories
-        states = {c: territories.get(c, n) for c, n in states.items()}
-    label = getattr(RightConcept, f"label_{language}")
     return Labels(
-        states=states,
+        states=reference_service.state_names(session, language),
         instruments=instruments,
-        rights={r: n for r, n in session.execute(select(RightConcept.id, label))},
+        rights=reference_service.right_labels(session, language),
         speech=explain.speech(language),
     )
 

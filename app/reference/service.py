@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from babel import Locale
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -349,6 +350,30 @@ def _right(session: Session, right_id: str) -> RightConcept:
 
 def list_rights(session: Session) -> list[RightRead]:
     return [RightRead.model_validate(r) for r in repo.rights(session)]
+
+
+def right_labels(session: Session, language: str) -> dict[str, str]:
+    """Right concepts' labels in English, Spanish or French, by id (cached until the
+    reference data changes; read-only)."""
+
+    def build(s: Session) -> dict[str, str]:
+        return {r.id: getattr(r, f"label_{language}") for r in repo.rights(s)}
+
+    return cache.memo(session, ("right_labels", language), build)
+
+
+def state_names(session: Session, language: str) -> dict[str, str]:
+    """Jurisdictions' names by code: as recorded in English, CLDR's names in Spanish and
+    French where CLDR has one (cached until the reference data changes; read-only)."""
+
+    def build(s: Session) -> dict[str, str]:
+        recorded = {j.code: j.name for j in repo.jurisdictions(s, None)}
+        if language == "en":
+            return recorded
+        local = Locale.parse(language).territories
+        return {code: local.get(code, name) for code, name in recorded.items()}
+
+    return cache.memo(session, ("state_names", language), build)
 
 
 def get_right(session: Session, right_id: str) -> RightDetail:

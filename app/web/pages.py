@@ -80,10 +80,6 @@ class Page:
     def signed_in(self) -> bool:
         return self.principal.authenticated
 
-    def gettext(self, message: str, **params: Any) -> str:
-        text = i18n.translations(self.language).gettext(message)
-        return text % params if params else text
-
     def render(self, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
         html = environment(self.language).get_template(template).render(page=self, **context)
         response = HTMLResponse(html, status_code=status, headers=security.PAGE_HEADERS)
@@ -97,7 +93,7 @@ class Page:
 
     def _send_cookies(self, response: HTMLResponse | RedirectResponse) -> None:
         for name, value in self.cookies.items():
-            response.set_cookie(name, value, **security.cookie_options(self.settings))  # type: ignore[arg-type]
+            security.set_cookie(response, self.settings, name, value)
 
 
 async def get_page(request: Request, session: SessionDep, settings: SettingsDep) -> Page:

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from babel import Locale
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -45,7 +44,7 @@ from app.orgs.schemas import MemberAdd, MemberPatch
 from app.pleadings import service as pleading_service
 from app.pleadings.schemas import ForkCreate, PleadingQuery, RenderRequest
 from app.reference import service as reference_service
-from app.reference.schemas import EquivalentsQuery, ForumQuery, JurisdictionQuery
+from app.reference.schemas import EquivalentsQuery, ForumQuery
 from app.search import service as search_service
 from app.search.schemas import SearchQuery, SuggestQuery
 from app.web import security
@@ -105,11 +104,12 @@ def sign_in(
         return page.render("sign_in.html", status=401, next=_safe_next(next), error=exc.code)
     secret = auth_service.open_web_session(session, page.settings, user, now=utcnow())
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
+    security.set_cookie(
+        response,
+        page.settings,
         security.SESSION_COOKIE,
         secret,
         max_age=page.settings.web_session_hours * 3600,
-        **security.cookie_options(page.settings),  # type: ignore[arg-type]
     )
     response.delete_cookie(security.ANONYMOUS_COOKIE, path="/")
     return response
@@ -132,11 +132,12 @@ def choose_language(
     if language not in i18n.LANGUAGES:
         raise ValidationFailed("Choose English, Spanish or French.")
     response = page.redirect(_safe_next(next))
-    response.set_cookie(
+    security.set_cookie(
+        response,
+        page.settings,
         security.LANGUAGE_COOKIE,
         language,
         max_age=LANGUAGE_COOKIE_DAYS * 86400,
-        **security.cookie_options(page.settings),  # type: ignore[arg-type]
     )
     return response
 
@@ -207,7 +208,7 @@ def search(page: PageDep, session: SessionDep, query: Annotated[SearchQuery, Que
         query=query,
         params=params,
         results=results,
-        rights=_right_labels(session, page.language),
+        rights=reference_service.right_labels(session, page.language),
     )
 
 
@@ -303,7 +304,7 @@ def _messages(exc: Exception) -> list[str]:
 
 def _case_form_context(session: Any, page: Page) -> dict[str, Any]:
     return {
-        "rights": _right_labels(session, page.language),
+        "rights": reference_service.right_labels(session, page.language),
         "forums": reference_service.list_forums(session, ForumQuery()),
         "states": _state_names(session, page.language),
     }
@@ -329,7 +330,7 @@ def provision_reading(
             error = exc.errors[0].msg if exc.errors else exc.detail
             suggestions = (exc.extra or {}).get("suggestions", [])
             break
-        labels = _right_labels(session, page.language)
+        labels = reference_service.right_labels(session, page.language)
         readings.append(
             {
                 "label": f"{found.provision.label} {_short(found.provision.instrument_id)}",
@@ -363,7 +364,7 @@ def _case_context(session: Any, page: Page, case: Any) -> dict[str, Any]:
         "actions": case_policy.allowed_actions(principal, case.owner_org_id),
         "update_kinds": [k.value for k in UpdateKind],
         "findings": [f.value for f in Finding],
-        "rights": _right_labels(session, page.language),
+        "rights": reference_service.right_labels(session, page.language),
         "states": _state_names(session, page.language),
         "pleadings": (
             pleading_service.list_pleadings(session, principal, PleadingQuery()).items
@@ -729,7 +730,9 @@ def rights(page: PageDep, session: SessionDep) -> Response:
 @router.get("/reference/rights/{right_id}")
 def right_page(page: PageDep, session: SessionDep, right_id: str) -> Response:
     right = reference_service.get_right(session, right_id)
-    return page.render("right.html", right=right, rights=_right_labels(session, page.language))
+    return page.render(
+        "right.html", right=right, rights=reference_service.right_labels(session, page.language)
+    )
 
 
 @router.get("/reference/states/{code}")
@@ -796,16 +799,7 @@ def invite(
 # ---------------------------------------------------------------- labels
 
 
-def _right_labels(session: Any, language: str) -> dict[str, str]:
-    field = f"label_{language}"
-    return {r.id: getattr(r, field) for r in reference_service.list_rights(session)}
-
-
 def _state_names(session: Any, language: str) -> dict[str, str]:
-    """States by ISO code, named in the reader's language (CLDR names through Babel)."""
-    names = Locale.parse(language).territories
-    return {
-        j.code: names.get(j.code, j.name)
-        for j in reference_service.list_jurisdictions(session, JurisdictionQuery())
-        if len(j.code) == 2
-    }
+    """States (not regional systems) by ISO code, named in the reader's language."""
+    names = reference_service.state_names(session, language)
+    return {code: name for code, name in names.items() if len(code) == 2}

@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import secrets
 
+from starlette.responses import Response
+
 from app.config import Settings
 from app.errors import PermissionDenied
 
@@ -61,5 +63,16 @@ def check_csrf(settings: Settings, binding: str | None, sent: str | None) -> Non
         raise CsrfFailed("Reload the page and send the form again.")
 
 
-def cookie_options(settings: Settings) -> dict[str, object]:
-    return {"httponly": True, "samesite": "lax", "secure": settings.is_production, "path": "/"}
+def set_cookie(
+    response: Response, settings: Settings, name: str, value: str, *, max_age: int | None = None
+) -> None:
+    """Every cookie of the pages: HttpOnly, SameSite=Lax, Secure in production."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        path="/",
+    )

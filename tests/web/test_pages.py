@@ -74,7 +74,7 @@ class TestSignIn:
         )
         assert "HttpOnly" in cookie
         assert "SameSite=lax" in cookie
-        assert "Secure" not in cookie  # development; production sets it (cookie_options)
+        assert "Secure" not in cookie  # development; production sets it (security.set_cookie)
         home = client.get("/")
         assert litigator.display_name in home.text
 
