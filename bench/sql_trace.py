@@ -27,19 +27,28 @@ class Statement:
     sql: str
     parameters: Any
     ms: float
+    # The `SET LOCAL` statements in force when it ran, replayed before its EXPLAIN.
+    settings: tuple[str, ...] = ()
 
 
 @contextmanager
 def capture(engine: Engine) -> Iterator[list[Statement]]:
     """Statements executed on engine while the block runs, in order."""
     seen: list[Statement] = []
+    settings: dict[str, str] = {}
 
     def before(conn: Any, cursor: Any, sql: str, parameters: Any, context: Any, many: bool) -> None:
         conn.info.setdefault("bench_started", []).append(time.perf_counter())
 
     def after(conn: Any, cursor: Any, sql: str, parameters: Any, context: Any, many: bool) -> None:
         began = conn.info["bench_started"].pop()
-        seen.append(Statement(sql, parameters, (time.perf_counter() - began) * 1000))
+        ms = (time.perf_counter() - began) * 1000
+        words = sql.split()
+        if words[:2] == ["SET", "LOCAL"]:
+            settings[words[2]] = sql
+        elif words[:1] == ["RESET"]:
+            settings.pop(words[1], None)
+        seen.append(Statement(sql, parameters, ms, tuple(settings.values())))
 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
@@ -62,6 +71,8 @@ def explain(engine: Engine, statement: Statement) -> str:
         return "(not a query: no plan)"
     parameters: Mapping[str, Any] | Sequence[Any] | None = statement.parameters
     with engine.connect() as conn:
+        for setting in statement.settings:
+            conn.exec_driver_sql(setting)
         rows = conn.exec_driver_sql(
             "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, parameters or None
         ).all()

@@ -521,15 +521,43 @@ _QUERY_TERMS = sql_text(
 )
 
 
-def _bm25(q: TextQuery) -> tuple[Any, Any]:
-    """(the query's terms as rows, the BM25 sum over a case's postings of them)."""
+_TERMS = sql_text("SELECT id, term, df FROM match_term WHERE term = ANY(:terms) AND df > 0")
+
+
+def term_query(session: Session, terms: Iterable[str]) -> TextQuery | None:
+    """Stemmed terms (a search's words), each counted once and weighted by its idf; those no
+    case holds drop out. None when none is left."""
+    corpus = session.get(MatchCorpus, 1)
+    wanted = sorted(set(terms))
+    if corpus is None or corpus.docs == 0 or not wanted:
+        return None
+    rows = session.execute(_TERMS, {"terms": wanted}).all()
+    if not rows:
+        return None
+    n = corpus.docs
+    return TextQuery(
+        term_ids=[r.id for r in rows],
+        weights=[math.log(1 + (n - r.df + 0.5) / (r.df + 0.5)) for r in rows],
+        lexemes=[r.term for r in rows],
+        avgdl=corpus.total_len / n,
+    )
+
+
+def bm25_scores(q: TextQuery, ids: Iterable[uuid.UUID] | None = None) -> Any:
+    """(case_id, bm25) of every case holding a query term (or of those of `ids`): one pass
+    over the terms' postings, each term's read by the index in turn (a nested loop)."""
     terms = select(
         func.unnest(_ints(q.term_ids)).label("term_id"),
         func.unnest(_floats(q.weights)).label("w"),
     ).subquery("query_terms")
     p = CasePosting
     norm = K1 * (1 - B) + (K1 * B / q.avgdl) * p.dl
-    return terms, func.sum(terms.c.w * p.tf * (K1 + 1) / (p.tf + norm))
+    bm25 = func.sum(terms.c.w * p.tf * (K1 + 1) / (p.tf + norm))
+    scores = select(p.case_id, bm25.label("bm25")).select_from(terms)
+    scores = scores.join(p, p.term_id == terms.c.term_id)
+    if ids is not None:
+        scores = scores.where(p.case_id == any_array(ids))
+    return scores.group_by(p.case_id)
 
 
 def text_top(
@@ -537,17 +565,7 @@ def text_top(
 ) -> dict[uuid.UUID, float]:
     """The candidates whose texts score best for the facts, and the cases `also` names (the
     legal window), with their BM25 scores: one pass over the query terms' postings."""
-    p = CasePosting
-    terms, bm25 = _bm25(q)
-    # Each term's postings by the index, one term after the other (a nested loop).
-    scores = (
-        select(p.case_id, bm25.label("bm25"))
-        .select_from(terms)
-        .join(p, p.term_id == terms.c.term_id)
-        .group_by(p.case_id)
-        .cte("scores")
-        .prefix_with("MATERIALIZED")
-    )
+    scores = bm25_scores(q).cte("scores").prefix_with("MATERIALIZED")
     # The best scores first, then the filters on them alone (a join per posting, or over
     # every feature row, would cost more than the scoring). Filters that remove more than
     # OVERFETCH - 1 of every OVERFETCH best cases leave the window short.

@@ -4,11 +4,15 @@ Pure functions over two files that ship with the code: the thesaurus (`thesaurus
 legal synonyms and word forms such as detention / detained / detainee) and the Spanish and
 French vocabulary (`multilingual.yaml`). A word or phrase of the query that one of them
 knows becomes an OR of every member of its group, so that `detención de niños` also
-searches `detention` and `children`. The query is read as web search syntax is read, and
-written as a `to_tsquery` expression, which can group:
+searches `detention` and `children`. The query is read as web search syntax is read
+(`parse`), and written as a `tsquery` (`render`) once the database has stemmed each form:
 
-    expand('detained children')
-    -> "(('detained' | 'detention' | ...) & ('children' | 'child' | 'minor' | ...))"
+    parse('detained children')
+    -> [[Item(('detained', 'detention', ...)), Item(('children', 'child', 'minor', ...))]]
+    render(that, stems) -> "(('detain') | ('detent') | ...) & (('children') | ('child') | ...)"
+
+Forms that stem alike are written once: each duplicate operand would be evaluated again on
+every document the query is tested against.
 
 Quoted phrases stay phrases (a quoted term of art reads as any of its forms, each quoted),
 an excluded word excludes every form of it, and a Spanish or French query's function words
@@ -19,13 +23,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from app.reference import multilingual
 
-__all__ = ["expand"]
+__all__ = ["Item", "literal", "parse", "render", "terms"]
 
 THESAURUS = Path(multilingual.PATH).with_name("thesaurus.yaml")
 # The longest phrase looked up, in words.
@@ -61,24 +67,73 @@ def _groups() -> dict[tuple[str, ...], tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _literal(form: str) -> str:
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One required (or, negated, excluded) term of the query: any of its forms."""
+
+    forms: tuple[str, ...]
+    negated: bool = False
+
+
+def literal(form: str) -> str:
     """One word or phrase as a quoted `to_tsquery` operand: the configuration still stems
     it, a phrase becomes `<->`, and nothing typed can act as an operator."""
     return "'" + form.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _item(forms: tuple[str, ...] | list[str], negated: bool) -> str:
-    either = " | ".join(_literal(f) for f in forms)
-    return f"!({either})" if negated else f"({either})"
+_LEXEME = re.compile(r"'(?:[^']|'')*'")
 
 
-def expand(q: str) -> str:
-    """The query in `to_tsquery` syntax, read as web search syntax is: words and quoted
-    phrases are all required, `-` excludes, and `OR` joins the runs on either side."""
+def _without_subsumed(operands: list[str]) -> list[str]:
+    """The non-empty operands of one OR, less those that require a lexeme which is itself
+    an operand: `refoul | non <-> refoul` matches exactly the documents `refoul` does, and
+    the phrase would only be tested again on each of them."""
+    single = {o for o in operands if _LEXEME.fullmatch(o)}
+
+    def subsumed(operand: str) -> bool:
+        lexemes = _LEXEME.findall(operand)
+        conjunctive = not set(_LEXEME.sub("", operand)) & set("|!")
+        return conjunctive and len(lexemes) > 1 and any(lex in single for lex in lexemes)
+
+    return [o for o in operands if o and not subsumed(o)]
+
+
+def render(runs: list[list[Item]], stems: Mapping[str, str]) -> str:
+    """The parsed query as `tsquery` text, given each form's own `to_tsquery` text in one
+    configuration (empty for a stop word, which drops out as `to_tsquery` drops it)."""
+    out = []
+    for run in runs:
+        items = []
+        for item in run:
+            either = _without_subsumed(list(dict.fromkeys(stems[f] for f in item.forms)))
+            if either:
+                joined = " | ".join(f"({operand})" for operand in either)
+                items.append(f"!({joined})" if item.negated else f"({joined})")
+        if items:
+            out.append(f"({' & '.join(items)})")
+    return " | ".join(out)
+
+
+def terms(runs: list[list[Item]], stems: Mapping[str, str]) -> tuple[str, ...]:
+    """The lexemes the rendered query asks for (excluded ones aside), each once: what
+    ranks the documents it matches."""
+    found: dict[str, None] = {}
+    for run in runs:
+        for item in run:
+            if not item.negated:
+                for operand in _without_subsumed([stems[f] for f in item.forms]):
+                    for lexeme in _LEXEME.findall(operand):
+                        found[lexeme[1:-1].replace("''", "'")] = None
+    return tuple(found)
+
+
+def parse(q: str) -> list[list[Item]]:
+    """The query read as web search syntax is: runs joined by `OR`, each a list of items that
+    are all required (words and quoted phrases) or excluded (`-`)."""
     language = multilingual.language_of(q)
     dropped = multilingual.FUNCTION_WORDS[language] if language != "en" else frozenset()
     table = _groups()
-    runs: list[list[str]] = [[]]  # runs joined by OR, each a list of required items
+    runs: list[list[Item]] = [[]]
     words: list[str] = []  # a sequence of bare words, looked up as phrases
 
     def flush() -> None:
@@ -88,12 +143,12 @@ def expand(q: str) -> str:
             for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
                 key = tuple(part for k in keys[i : i + n] for part in k)
                 if key and all(keys[i : i + n]) and key in table:
-                    runs[-1].append(_item(table[key], negated=False))
+                    runs[-1].append(Item(table[key]))
                     i += n
                     break
             else:
                 if not (keys[i] and len(keys[i]) == 1 and keys[i][0] in dropped):
-                    runs[-1].append(_item([words[i]], negated=False))
+                    runs[-1].append(Item((words[i],)))
                 i += 1
         words.clear()
 
@@ -111,6 +166,6 @@ def expand(q: str) -> str:
             if not typed.strip():
                 continue
             forms = table.get(_key(typed))
-            runs[-1].append(_item(forms or [typed], negated=negated))
+            runs[-1].append(Item(forms or (typed,), negated))
     flush()
-    return " | ".join(f"({' & '.join(run)})" for run in runs if run)
+    return [run for run in runs if run]
