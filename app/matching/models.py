@@ -81,6 +81,9 @@ class CaseMatchFeatures(Base):
     won_provisions: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
     lost_rights: Mapped[list[str]] = mapped_column(ARRAY(Text))
     lost_provisions: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    # Every claim's right and finding, whatever the outcome: the search's claim facets.
+    claim_rights: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    claim_findings: Mapped[list[str]] = mapped_column(ARRAY(Text))
 
 
 class MatchTerm(Base):

@@ -521,26 +521,40 @@ _QUERY_TERMS = sql_text(
 )
 
 
-_TERMS = sql_text("SELECT id, term, df FROM match_term WHERE term = ANY(:terms) AND df > 0")
+_TERMS = sql_text(
+    """
+    SELECT c.docs, c.total_len, t.id, t.term, t.df
+    FROM match_corpus c
+    LEFT JOIN match_term t ON t.term = ANY(:terms) AND t.df > 0
+    WHERE c.id = 1
+    """
+)
 
 
-def term_query(session: Session, terms: Iterable[str]) -> TextQuery | None:
-    """Stemmed terms (a search's words), each counted once and weighted by its idf; those no
-    case holds drop out. None when none is left."""
-    corpus = session.get(MatchCorpus, 1)
-    wanted = sorted(set(terms))
-    if corpus is None or corpus.docs == 0 or not wanted:
-        return None
-    rows = session.execute(_TERMS, {"terms": wanted}).all()
-    if not rows:
-        return None
-    n = corpus.docs
-    return TextQuery(
-        term_ids=[r.id for r in rows],
-        weights=[math.log(1 + (n - r.df + 0.5) / (r.df + 0.5)) for r in rows],
-        lexemes=[r.term for r in rows],
-        avgdl=corpus.total_len / n,
-    )
+def term_queries(session: Session, *term_sets: Iterable[str]) -> list[TextQuery | None]:
+    """For each set of stemmed terms (a search's words, read one way or another), the terms
+    each counted once and weighted by their idf; those no case holds drop out, and a set
+    left with none gives None. One statement for all the sets."""
+    sets = [set(terms) for terms in term_sets]
+    rows = session.execute(_TERMS, {"terms": sorted(set().union(*sets))}).all()
+    known = [r for r in rows if r.id is not None]
+    if not known or not known[0].docs:
+        return [None for _ in sets]
+    n, avgdl = known[0].docs, known[0].total_len / known[0].docs
+    out: list[TextQuery | None] = []
+    for terms in sets:
+        chosen = sorted((r for r in known if r.term in terms), key=lambda r: r.term)
+        out.append(
+            TextQuery(
+                term_ids=[r.id for r in chosen],
+                weights=[math.log(1 + (n - r.df + 0.5) / (r.df + 0.5)) for r in chosen],
+                lexemes=[r.term for r in chosen],
+                avgdl=avgdl,
+            )
+            if chosen
+            else None
+        )
+    return out
 
 
 def bm25_scores(q: TextQuery, ids: Iterable[uuid.UUID] | None = None) -> Any:

@@ -49,6 +49,7 @@ from app.core.pagination import decode_cursor, encode_cursor
 from app.db import Capabilities, detect_capabilities
 from app.errors import FieldError, ValidationFailed
 from app.matching import repository as match_repo
+from app.matching.models import CaseMatchFeatures as MatchFeatures
 from app.pleadings import repository as pleading_repo
 from app.pleadings.models import ModelPleading, pleading_right
 from app.reference import multilingual
@@ -171,13 +172,15 @@ def text_query(
         ):
             english[form], neutral[form] = stemmed, simple
     is_english = or_(language.is_(None), language == "en")
+    stems = (english, neutral)
+    ranks = (
+        match_repo.term_queries(session, *(expansion.terms(runs, s) for s in stems))
+        if ranked
+        else [None, None]
+    )
     return [
-        Reading(
-            cast(literal(expansion.render(runs, stems)), TSQUERY),
-            applies,
-            match_repo.term_query(session, expansion.terms(runs, stems)) if ranked else None,
-        )
-        for stems, applies in ((english, is_english), (neutral, ~is_english))
+        Reading(cast(literal(expansion.render(runs, s)), TSQUERY), applies, rank)
+        for s, applies, rank in zip(stems, (is_english, ~is_english), ranks, strict=True)
     ]
 
 
@@ -543,13 +546,17 @@ def _one_per_proceeding(matched: Any) -> Any:
     return union_all(select(matched).where(matched.c.proceeding_id.is_(None)), grouped)
 
 
+# Built once: an alias of a mapped class proxies each of its columns.
+_HIT, _OTHER = aliased(LegalCase, name="hit"), aliased(LegalCase, name="other")
+
+
 def _other_decisions(
     session: Session, principal: Principal, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[DecisionRef]]:
     """Per hit in a proceeding, the proceeding's other decisions the reader may see."""
     if not ids:
         return {}
-    hit, other = aliased(LegalCase), aliased(LegalCase)
+    hit, other = _HIT, _OTHER
     rows = session.execute(
         select(hit.id, other.id, other.title, other.decision_type, other.decided_on)
         .join(other, and_(other.proceeding_id == hit.proceeding_id, other.id != hit.id))
@@ -797,21 +804,13 @@ def _count_items(hits: Any, name: str, column: Any) -> Any:
     )
 
 
-def _count_cases(claims: Any, name: str, column: Any) -> Any:
-    """(facet, value, count) of the hits with a claim of each value: the distinct (case,
-    value) pairs first, which hash, instead of a sort for count(DISTINCT)."""
-    pairs = select(claims.c.case_id, column.label("value")).distinct().subquery()
-    return select(
-        literal(name).label("facet"), cast(pairs.c.value, Text), func.count().label("n")
-    ).group_by(pairs.c.value)
-
-
 def _facet_counts(hits: Any) -> list[Any]:
     """(facet, value, count) selects over the hit set, one per filter dimension."""
 
+    # Each hit's claims as its feature row's arrays: one row a hit, not one a claim.
     claims = (
-        select(RightsClaim.case_id, RightsClaim.right_id, RightsClaim.finding)
-        .join(hits, hits.c.id == RightsClaim.case_id)
+        select(MatchFeatures.claim_rights, MatchFeatures.claim_findings)
+        .join(hits, hits.c.id == MatchFeatures.case_id)
         .cte("hit_claims")
     )
     decade = func.concat(
@@ -834,8 +833,8 @@ def _facet_counts(hits: Any) -> list[Any]:
         _count_items(hits, "respondent", hits.c.respondent_states),
         _count_items(hits, "keyword", hits.c.keywords),
         _count_items(hits, "population", hits.c.populations),
-        _count_cases(claims, "right", claims.c.right_id),
-        _count_cases(claims, "finding", claims.c.finding),
+        _count_items(claims, "right", claims.c.claim_rights),
+        _count_items(claims, "finding", claims.c.claim_findings),
     ]
 
 
