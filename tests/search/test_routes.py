@@ -45,6 +45,31 @@ class TestText:
 
         assert hit["score"] > 0 and "<b>" in hit["snippet"]
 
+    def test_relevance_is_bm25_over_the_case_texts(
+        self, client: TestClient, session: Session
+    ) -> None:
+        org = make_org(session)
+        filler = " The applicant complained of the length of the proceedings." * 30
+        for title, facts in [
+            ("Often v. Italy", "Held at Zabarqan camp; the Zabarqan guards; Zabarqan again."),
+            ("Once v. Italy", "The applicant passed through Zabarqan once." + filler),
+            ("Never v. Italy", "Nothing of the kind." + filler),
+        ]:
+            make_case(
+                session, org=org, visibility=Visibility.public, title=title, facts_summary=facts
+            )
+
+        hits = client.get(S, params={"q": "zabarqan"}).json()["items"]
+
+        assert [h["title"] for h in hits] == ["Often v. Italy", "Once v. Italy"]
+        assert hits[0]["score"] > hits[1]["score"] > 0
+
+    def test_hits_come_best_score_first(self, client: TestClient, demo: Any) -> None:
+        hits = client.get(S, params={"q": "detention children", "limit": 50}).json()["items"]
+
+        scores = [h["score"] for h in hits]
+        assert len(scores) > 3 and scores == sorted(scores, reverse=True)
+
     def test_phrase_or_and_exclusion(self, client: TestClient, demo: Any) -> None:
         with_hirsi = titles(client.get(S, params={"q": '"high seas" OR Lampedusa'}))
         without = titles(client.get(S, params={"q": "Lampedusa -Italy"}))
@@ -165,6 +190,34 @@ class TestLegalBasis:
         # Every demo case belongs to the demo network, and each has one status.
         assert [f["count"] for f in body["facets"]["owner_org_id"]] == [body["total"]]
         assert sum(f["count"] for f in body["facets"]["status"]) == body["total"]
+
+    def test_claim_facets_count_cases_not_claims(
+        self, client: TestClient, session: Session
+    ) -> None:
+        org = make_org(session)
+        expulsion = {"right_id": "collective_expulsion", "provisions": ["ECHR-P4:4"]}
+        make_case(
+            session,
+            org=org,
+            visibility=Visibility.public,
+            title="Quexalt v. Italy",
+            claims=[
+                expulsion | {"finding": "violation"},
+                expulsion | {"provisions": ["ECHR:13"], "finding": "no_violation"},
+                {"right_id": "non_refoulement", "provisions": ["ECHR:3"], "finding": "violation"},
+            ],
+        )
+
+        facets = client.get(S, params={"q": "quexalt"}).json()["facets"]
+
+        assert {f["value"]: f["count"] for f in facets["right"]} == {
+            "collective_expulsion": 1,
+            "non_refoulement": 1,
+        }
+        assert {f["value"]: f["count"] for f in facets["finding"]} == {
+            "violation": 1,
+            "no_violation": 1,
+        }
 
     def test_pages_are_stable(self, client: TestClient, demo: Any) -> None:
         seen: list[str] = []
