@@ -161,3 +161,81 @@ class TestMigrations:
         finally:
             scratch.dispose()
             test_server.drop_database(url)
+
+    def test_spanish_and_french_texts_are_indexed_again_with_their_stemming(
+        self, test_server: DatabaseServer, settings: Settings
+    ) -> None:
+        """0020: Spanish texts get Spanish stems in their search vectors and postings, the
+        term statistics still count the postings exactly, and the downgrade undoes both."""
+        url = test_server.create_database()
+        scratch = db.build_engine(url, settings)
+        org = "00000000-0000-0000-0000-00000000000a"
+        stems = text(
+            "SELECT c.language, c.search_vector @@ to_tsquery('spanish', 'nino'), "
+            "EXISTS (SELECT 1 FROM case_posting p JOIN match_term t ON t.id = p.term_id "
+            "WHERE p.case_id = c.id AND t.term = 'nin') "
+            "FROM legal_case c ORDER BY c.language"
+        )
+        consistent = text(
+            "SELECT (SELECT count(*) FROM match_term t WHERE t.df <> (SELECT count(*) "
+            "FROM case_posting p WHERE p.term_id = t.id)) = 0 AND (SELECT docs FROM "
+            "match_corpus) = (SELECT count(DISTINCT case_id) FROM case_posting)"
+        )
+        try:
+            with scratch.begin() as conn:
+                cfg = config_for(conn)
+                command.upgrade(cfg, "0019_claim_facets")
+                conn.execute(
+                    text(
+                        "INSERT INTO organisation (id, slug, name, kind, country) "
+                        "VALUES (:org, 'a', 'A', 'clinic', 'CO')"
+                    ),
+                    {"org": org},
+                )
+                conn.execute(
+                    text("INSERT INTO jurisdiction (code, name, kind) VALUES ('CO', 'CO', 'state')")
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO forum (id, name, level, jurisdiction_code, decision_effect, "
+                        "instruments_applied, uncertain) VALUES ('CO-CC', 'CC', "
+                        "'national_apex', 'CO', 'binding_domestic_precedent', '{}', false)"
+                    )
+                )
+                for n, language, facts in (
+                    (1, "es", "Los niños migrantes fueron detenidos."),
+                    (2, "en", "The migrant children were detained."),
+                ):
+                    conn.execute(
+                        text(
+                            "INSERT INTO legal_case (id, title, forum_id, forum_jurisdiction, "
+                            "respondent_states, status, outcome, outcome_explicit, language, "
+                            "facts_summary, holding, law_text, keywords, populations, "
+                            "owner_org_id, visibility) VALUES (:id, :title, 'CO-CC', 'CO', "
+                            "'{CO}', 'decided', 'win', true, :language, :facts, '', '', '{}', "
+                            "'{}', :org, 'private')"
+                        ),
+                        {
+                            "id": f"00000000-0000-0000-0000-00000000000{n}",
+                            "title": f"Case {n}",
+                            "language": language,
+                            "facts": facts,
+                            "org": org,
+                        },
+                    )
+                assert [tuple(r) for r in conn.execute(stems)] == [
+                    ("en", False, False),
+                    ("es", False, False),
+                ]
+                command.upgrade(cfg, "0020_spanish_french_stemming")
+                assert [tuple(r) for r in conn.execute(stems)] == [
+                    ("en", False, False),
+                    ("es", True, True),
+                ]
+                assert conn.scalar(consistent)
+                command.downgrade(cfg, "0019_claim_facets")
+                assert [tuple(r) for r in conn.execute(stems)][1] == ("es", False, False)
+                assert conn.scalar(consistent)
+        finally:
+            scratch.dispose()
+            test_server.drop_database(url)

@@ -467,7 +467,7 @@ def text_query(session: Session, facts: str, reading: Reading | None = None) -> 
     every write keeps current. Words no case uses, and stop words, have no term.
 
     Facts in Spanish or French also count the English terms of their phrases (`reading`),
-    and their own words unstemmed, as the corpus indexes its Spanish and French texts.
+    and their own words stemmed as the corpus indexes texts in their language.
     """
     if not facts.strip():
         return None
@@ -478,7 +478,9 @@ def text_query(session: Session, facts: str, reading: Reading | None = None) -> 
     n = corpus.docs
     english = facts if reading.language == "en" else " ".join(reading.english)
     own = "" if reading.language == "en" else facts
-    rows = session.execute(_QUERY_TERMS, {"english": english, "own": own}).all()
+    rows = session.execute(
+        _QUERY_TERMS, {"english": english, "own": own, "language": reading.language}
+    ).all()
     if not rows:
         return None
 
@@ -511,7 +513,7 @@ _QUERY_TERMS = sql_text(
         SELECT lexeme, sum(cardinality(positions)) AS qtf
         FROM unnest(
             to_tsvector('english'::regconfig, comity_unaccent(:english))
-            || to_tsvector('simple'::regconfig, comity_unaccent(:own))
+            || to_tsvector(comity_ts_config(:language), comity_unaccent(:own))
         )
         GROUP BY lexeme
     ) AS u
@@ -670,7 +672,8 @@ def evidence(
     rows = session.execute(
         select(
             LegalCase.id,
-            func.ts_headline(literal_column("'english'::regconfig"), document, tsq, options),
+            # Each text parsed as its own language's configuration indexed it.
+            func.ts_headline(func.comity_ts_config(LegalCase.language), document, tsq, options),
         ).where(LegalCase.id.in_(ids))
     )
     return {

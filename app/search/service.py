@@ -6,7 +6,7 @@ import html
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,6 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    literal_column,
     null,
     or_,
     select,
@@ -122,9 +121,15 @@ def capabilities(session: Session) -> Capabilities:
     return detect_capabilities(session.connection())
 
 
+# The text search configurations of `comity_ts_config` (migration 0020), each with the
+# languages it reads; 'simple' (language-neutral) reads every other language.
+CONFIGS = (("english", ("en", None)), ("spanish", ("es",)), ("french", ("fr",)), ("simple", ()))
+_OWN_LANGUAGES = [lang for _, languages in CONFIGS for lang in languages if lang]
+# Each form as each configuration of CONFIGS reads it, in that order.
 _STEMS = text(
     """
-    SELECT f.form, to_tsquery('english', f.literal)::text, to_tsquery('simple', f.literal)::text
+    SELECT f.form, to_tsquery('english', f.literal)::text, to_tsquery('spanish', f.literal)::text,
+        to_tsquery('french', f.literal)::text, to_tsquery('simple', f.literal)::text
     FROM unnest(CAST(:forms AS text[]), CAST(:literals AS text[])) AS f(form, literal)
     """
 )
@@ -143,13 +148,23 @@ class Reading:
 NO_WORDS = [Reading(None, true())]
 
 
+def _language_is(language: Any, languages: tuple[str | None, ...]) -> Any:
+    """The rows a configuration reads: those of its languages, or (none named) of no
+    language that another configuration reads."""
+    if not languages:
+        return and_(language.is_not(None), language.not_in(_OWN_LANGUAGES))
+    named = [lang for lang in languages if lang]
+    either = [language.in_(named)] if named else []
+    return or_(language.is_(None), *either) if None in languages else and_(*either)
+
+
 def text_query(
     session: Session, q: str, language: Any = LegalCase.language, *, ranked: bool = True
 ) -> list[Reading]:
     """The query, accents folded as the documents' are, widened by the thesaurus and the
-    Spanish and French vocabulary (`expansion`), read as English (stemmed) and
-    language-neutrally, each with the cases it applies to and (`ranked`) the weights of the
-    terms it requires.
+    Spanish and French vocabulary (`expansion`), read in each text search configuration
+    (English, Spanish and French stemmed, other languages neutrally), each reading with the
+    cases it applies to and (`ranked`) the weights of the terms it requires.
 
     The folding comes first: it may turn a typographic quote into an ASCII one, which must
     then be escaped like any other character of a `to_tsquery` literal. Each form is then
@@ -163,31 +178,31 @@ def text_query(
     folded = session.scalar(select(func.comity_unaccent(q))) or ""
     runs = expansion.parse(folded)
     forms = sorted({form for run in runs for item in run for form in item.forms})
-    english: dict[str, str] = {}
-    neutral: dict[str, str] = {}
+    stems: list[dict[str, str]] = [{} for _ in CONFIGS]
     if forms:
         literals = [expansion.literal(form) for form in forms]
-        for form, stemmed, simple in session.execute(
-            _STEMS, {"forms": forms, "literals": literals}
-        ):
-            english[form], neutral[form] = stemmed, simple
-    is_english = or_(language.is_(None), language == "en")
-    stems = (english, neutral)
+        for form, *stemmed in session.execute(_STEMS, {"forms": forms, "literals": literals}):
+            for config, each in zip(stems, stemmed, strict=True):
+                config[form] = each
     ranks = (
         match_repo.term_queries(session, *(expansion.terms(runs, s) for s in stems))
         if ranked
-        else [None, None]
+        else [None for _ in CONFIGS]
     )
     return [
-        Reading(cast(literal(expansion.render(runs, s)), TSQUERY), applies, rank)
-        for s, applies, rank in zip(stems, (is_english, ~is_english), ranks, strict=True)
+        Reading(
+            cast(literal(expansion.render(runs, s)), TSQUERY),
+            _language_is(language, languages),
+            rank,
+        )
+        for s, (_, languages), rank in zip(stems, CONFIGS, ranks, strict=True)
     ]
 
 
 def _own_reading(readings: list[Reading]) -> Any:
     """Per row, the reading of the query for that row's language."""
-    english, neutral = readings
-    return case((english.applies, english.ts), else_=neutral.ts)
+    *first, last = readings
+    return case(*((r.applies, r.ts) for r in first), else_=last.ts)
 
 
 def _branches(
@@ -674,7 +689,7 @@ def _pleading_hits(
     else:
         own_reading = _own_reading(readings)
         snippet = func.ts_headline(
-            literal_column("'english'::regconfig"), p.summary, own_reading, _HEADLINE
+            func.comity_ts_config(p.language), p.summary, own_reading, _HEADLINE
         )
         score = _score(own_reading, p.search_vector)
     rows = {
@@ -758,14 +773,17 @@ def _hit_rows(
     else:
         document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
         snippet = func.ts_headline(
-            literal_column("'english'::regconfig"), document, _own_reading(readings), _HEADLINE
+            func.comity_ts_config(LegalCase.language),
+            document,
+            _own_reading(readings),
+            _HEADLINE,
         )
-        english, neutral = (_bm25(r, ids).subquery() for r in readings)
-        for scores in (english, neutral):
+        scored = []
+        for reading in readings:
+            scores = _bm25(reading, ids).subquery()
             stmt = stmt.outerjoin(scores, scores.c.case_id == LegalCase.id)
-        score = func.coalesce(
-            case((readings[0].applies, english.c.bm25), else_=neutral.c.bm25), 0.0
-        )
+            scored.append(replace(reading, ts=scores.c.bm25))
+        score = func.coalesce(_own_reading(scored), 0.0)
     out = {}
     for row in session.execute(stmt.add_columns(snippet, score).where(LegalCase.id.in_(ids))):
         *values, text, rank = row

@@ -108,6 +108,55 @@ class TestLanguagesAndWordForms:
 
         assert any(t.startswith(expected) for t in found), found
 
+    @pytest.mark.parametrize(
+        ("language", "facts", "q"),
+        [
+            ("es", "Los menores no acompañados fueron devueltos a la frontera.", "devuelto"),
+            ("es", "Tres niños permanecieron en un centro de internamiento.", "niño internado"),
+            ("fr", "Les enfants ont été placés en rétention administrative.", "enfant placé"),
+        ],
+    )
+    def test_spanish_and_french_texts_are_read_with_their_own_word_forms(
+        self, client: TestClient, session: Session, language: str, facts: str, q: str
+    ) -> None:
+        org = make_org(session)
+        make_case(
+            session,
+            org=org,
+            visibility=Visibility.public,
+            title="Sentencia de prueba",
+            forum_id="CO-CC",
+            respondent_states=["CO"],
+            language=language,
+            facts_summary=facts,
+        )
+
+        hits = client.get(S, params={"q": q}).json()["items"]
+
+        assert [h["title"] for h in hits] == ["Sentencia de prueba"]
+        assert hits[0]["score"] > 0 and "<b>" in hits[0]["snippet"]
+
+    def test_an_excluded_word_excludes_its_forms_in_spanish_texts(
+        self, client: TestClient, session: Session
+    ) -> None:
+        org = make_org(session)
+        for title, facts in [
+            ("Con niños", "Los niños y sus madres fueron detenidos."),
+            ("Sin menores", "Las madres fueron detenidas."),
+        ]:
+            make_case(
+                session,
+                org=org,
+                visibility=Visibility.public,
+                title=title,
+                forum_id="CO-CC",
+                respondent_states=["CO"],
+                language="es",
+                facts_summary=facts,
+            )
+
+        assert titles(client.get(S, params={"q": "madres -niño"})) == ["Sin menores"]
+
     def test_detention_and_detained_are_one_word(self, client: TestClient, demo: Any) -> None:
         detention = titles(client.get(S, params={"q": "detention children", "limit": 100}))
         detained = titles(client.get(S, params={"q": "detained children", "limit": 100}))
