@@ -3,9 +3,11 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, Index, inspect, text
+from sqlalchemy.schema import CreateIndex
 
 from app import db
+from app.cases.models import TEXT_CONFIGS, LegalCase
 from app.cli import alembic_config
 from app.config import Settings
 from tests.conftest import DatabaseServer
@@ -239,3 +241,34 @@ class TestMigrations:
         finally:
             scratch.dispose()
             test_server.drop_database(url)
+
+    def test_search_vector_indexes_cover_the_rows_each_reading_searches(
+        self, engine: Engine
+    ) -> None:
+        """0021 writes out the predicates of the per-configuration GIN indexes; they must be
+        those the model (and so the search's conditions, `language_is`) gives, or the
+        planner could not use them for a reading's rows."""
+        predicate = text(
+            "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = :name"
+        )
+        indexes = [
+            index
+            for index in LegalCase.__table__.indexes
+            if (index.name or "").startswith("ix_legal_case_search_vector_")
+        ]
+        assert len(indexes) == len(TEXT_CONFIGS)
+        with engine.connect() as conn:
+            for index in indexes:
+                migrated = conn.scalar(predicate, {"name": index.name})
+                assert migrated is not None, index.name
+                as_modelled = Index(
+                    f"probe_{index.name}",
+                    *index.expressions,
+                    postgresql_using="gin",
+                    postgresql_where=index.dialect_options["postgresql"]["where"],
+                    _table=LegalCase.__table__,
+                )
+                conn.execute(CreateIndex(as_modelled))
+                assert conn.scalar(predicate, {"name": as_modelled.name}) == migrated
+            conn.rollback()

@@ -20,7 +20,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    column,
     func,
+    or_,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
@@ -195,6 +198,41 @@ SEARCH_VECTOR = (
     "setweight(to_tsvector(comity_ts_config(language), comity_unaccent(facts_summary)), 'C')"
 )
 
+# The text search configurations of `comity_ts_config` (migration 0020), each with the
+# languages whose texts it reads; 'simple' (language-neutral) reads every other language.
+TEXT_CONFIGS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
+    ("english", ("en", None)),
+    ("spanish", ("es",)),
+    ("french", ("fr",)),
+    ("simple", ()),
+)
+_OWN_LANGUAGES = [lang for _, languages in TEXT_CONFIGS for lang in languages if lang]
+
+
+def language_is(language: Any, languages: tuple[str | None, ...]) -> Any:
+    """The rows a configuration of TEXT_CONFIGS reads: those of its languages, or (none
+    named) of a language no other configuration reads."""
+    if not languages:
+        return and_(language.is_not(None), language.not_in(_OWN_LANGUAGES))
+    named = [lang for lang in languages if lang]
+    either = [language.in_(named)] if named else []
+    return or_(language.is_(None), *either) if None in languages else and_(*either)
+
+
+def _search_vector_indexes() -> list[Index]:
+    """One GIN index of the search vectors per configuration, over its texts alone (migration
+    0021): a search reads the query in each configuration against that configuration's
+    texts, and the index then answers for exactly those rows."""
+    return [
+        Index(
+            f"ix_legal_case_search_vector_{config}",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_where=language_is(column("language"), languages),
+        )
+        for config, languages in TEXT_CONFIGS
+    ]
+
 
 class Proceeding(UuidPk, Base):
     """The decisions of one matter in one forum, as one owner records them."""
@@ -214,7 +252,7 @@ class LegalCase(UuidPk, Timestamps, Base):
         CheckConstraint("importance BETWEEN 1 AND 4", name="importance"),
         Index("ix_legal_case_owner_visibility", "owner_org_id", "visibility"),
         Index("ix_legal_case_decided_on", "decided_on"),
-        Index("ix_legal_case_search_vector", "search_vector", postgresql_using="gin"),
+        *_search_vector_indexes(),
         # Suggestions: trigrams of the accent-folded title (where pg_trgm exists; migration
         # 0015). An expression index, which alembic does not compare.
         Index(

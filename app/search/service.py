@@ -38,10 +38,12 @@ from app.auth.principal import Principal
 from app.cases import repository as case_repo
 from app.cases.models import (
     AUTHORITY_ORDER,
+    TEXT_CONFIGS,
     CaseParty,
     LegalCase,
     RightsClaim,
     claim_provision,
+    language_is,
 )
 from app.cases.schemas import DecisionRef
 from app.core.pagination import decode_cursor, encode_cursor
@@ -121,11 +123,7 @@ def capabilities(session: Session) -> Capabilities:
     return detect_capabilities(session.connection())
 
 
-# The text search configurations of `comity_ts_config` (migration 0020), each with the
-# languages it reads; 'simple' (language-neutral) reads every other language.
-CONFIGS = (("english", ("en", None)), ("spanish", ("es",)), ("french", ("fr",)), ("simple", ()))
-_OWN_LANGUAGES = [lang for _, languages in CONFIGS for lang in languages if lang]
-# Each form as each configuration of CONFIGS reads it, in that order.
+# Each form as each configuration of TEXT_CONFIGS reads it, in that order.
 _STEMS = text(
     """
     SELECT f.form, to_tsquery('english', f.literal)::text, to_tsquery('spanish', f.literal)::text,
@@ -148,16 +146,6 @@ class Reading:
 NO_WORDS = [Reading(None, true())]
 
 
-def _language_is(language: Any, languages: tuple[str | None, ...]) -> Any:
-    """The rows a configuration reads: those of its languages, or (none named) of no
-    language that another configuration reads."""
-    if not languages:
-        return and_(language.is_not(None), language.not_in(_OWN_LANGUAGES))
-    named = [lang for lang in languages if lang]
-    either = [language.in_(named)] if named else []
-    return or_(language.is_(None), *either) if None in languages else and_(*either)
-
-
 def text_query(
     session: Session, q: str, language: Any = LegalCase.language, *, ranked: bool = True
 ) -> list[Reading]:
@@ -172,13 +160,14 @@ def text_query(
 
     Each case is matched with the reading of its own language's configuration: OR-ing two
     readings over one document would let `-word` in one reading undo the exclusion. Each
-    reading is searched on its own (a UNION ALL), so that the GIN index answers exactly
-    and no search vector is read back to recheck a combined condition.
+    reading is searched on its own (a UNION ALL) over its own configuration's GIN index of
+    the cases (migration 0021), so that the index answers exactly for those rows and no
+    other case's search vector is read back to recheck the condition.
     """
     folded = session.scalar(select(func.comity_unaccent(q))) or ""
     runs = expansion.parse(folded)
     forms = sorted({form for run in runs for item in run for form in item.forms})
-    stems: list[dict[str, str]] = [{} for _ in CONFIGS]
+    stems: list[dict[str, str]] = [{} for _ in TEXT_CONFIGS]
     if forms:
         literals = [expansion.literal(form) for form in forms]
         for form, *stemmed in session.execute(_STEMS, {"forms": forms, "literals": literals}):
@@ -187,15 +176,15 @@ def text_query(
     ranks = (
         match_repo.term_queries(session, *(expansion.terms(runs, s) for s in stems))
         if ranked
-        else [None for _ in CONFIGS]
+        else [None for _ in TEXT_CONFIGS]
     )
     return [
         Reading(
             cast(literal(expansion.render(runs, s)), TSQUERY),
-            _language_is(language, languages),
+            language_is(language, languages),
             rank,
         )
-        for s, (_, languages), rank in zip(stems, CONFIGS, ranks, strict=True)
+        for s, (_, languages), rank in zip(stems, TEXT_CONFIGS, ranks, strict=True)
     ]
 
 
@@ -405,7 +394,9 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     collapse = _one_per_proceeding if q.group_proceedings else None
     found = _find(session, q, branches, sort, descending, _facet_counts, collapse)
     ids = [i for i, _ in found.page]
-    cases = _hit_rows(session, ids, readings if has_text else None)
+    # A relevance sort already ranked the page by each hit's BM25.
+    scores = {i: float(key) for i, key in found.page} if has_text and ranked else None
+    cases = _hit_rows(session, ids, readings if has_text else None, scores)
     decisions = _other_decisions(session, principal, ids)
     results = found.results(
         [SearchHit.model_validate(cases[i] | {"decisions": decisions.get(i, [])}) for i in ids]
@@ -758,18 +749,21 @@ def _after(cursor: str, key: Any, id_column: Any, descending: bool, sort: Search
 
 
 def _hit_rows(
-    session: Session, ids: list[uuid.UUID], readings: list[Reading] | None
+    session: Session,
+    ids: list[uuid.UUID],
+    readings: list[Reading] | None,
+    scores: dict[uuid.UUID, float] | None = None,
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """The page's cases as `SearchHit` fields, each with its snippet (highlighted if text)
-    and its score (the BM25 of its own reading)."""
+    and its score: the BM25 of its own reading, from `scores` when given."""
     if not ids:
         return {}
     stmt = select(*(getattr(LegalCase, name) for name in _HIT_FIELDS))
+    score: Any = null()
     if readings is None:
         snippet = func.left(
             func.coalesce(func.nullif(LegalCase.holding, ""), LegalCase.facts_summary), 240
         )
-        score: Any = null()
     else:
         document = func.concat_ws(" ", LegalCase.holding, func.left(LegalCase.facts_summary, 20000))
         snippet = func.ts_headline(
@@ -778,15 +772,17 @@ def _hit_rows(
             _own_reading(readings),
             _HEADLINE,
         )
-        scored = []
-        for reading in readings:
-            scores = _bm25(reading, ids).subquery()
-            stmt = stmt.outerjoin(scores, scores.c.case_id == LegalCase.id)
-            scored.append(replace(reading, ts=scores.c.bm25))
-        score = func.coalesce(_own_reading(scored), 0.0)
+        if scores is None:
+            scored = []
+            for reading in readings:
+                bm25 = _bm25(reading, ids).subquery()
+                stmt = stmt.outerjoin(bm25, bm25.c.case_id == LegalCase.id)
+                scored.append(replace(reading, ts=bm25.c.bm25))
+            score = func.coalesce(_own_reading(scored), 0.0)
     out = {}
     for row in session.execute(stmt.add_columns(snippet, score).where(LegalCase.id.in_(ids))):
         *values, text, rank = row
+        rank = scores[row.id] if scores is not None else rank
         marked = html.escape(text or "") if readings is None else _mark(text or "")
         out[row.id] = dict(zip(_HIT_FIELDS, values, strict=True)) | {
             "snippet": marked,
