@@ -39,6 +39,8 @@ pleadings_cli = typer.Typer(no_args_is_help=True, help="Model pleadings.")
 cli.add_typer(pleadings_cli, name="pleadings")
 invitations_cli = typer.Typer(no_args_is_help=True, help="Invitations to join organisations.")
 cli.add_typer(invitations_cli, name="invitations")
+keys_cli = typer.Typer(no_args_is_help=True, help="The keys that seal protected client data.")
+cli.add_typer(keys_cli, name="keys")
 console = Console()
 
 
@@ -120,6 +122,58 @@ def worker(
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     delivered = run(get_settings(), stop=stop, once=once)
     console.print(f"Handled {delivered} outbox messages.")
+
+
+@keys_cli.command("new")
+def keys_new(
+    kid: Annotated[str, typer.Option("--kid", help="The new key's id.")] = "k2",
+) -> None:
+    """Print a new data key, to put first in COMITY_DATA_KEY before `comity keys rotate`."""
+    from app.core.crypto import new_key_spec
+
+    print(new_key_spec(kid))
+
+
+@keys_cli.command("rotate")
+def keys_rotate(
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Values per transaction.")] = 500,
+) -> None:
+    """Re-seal every protected value under the first key of COMITY_DATA_KEY; the keys after
+    it must still hold the old ones. Each batch commits on its own, so the rotation may be
+    stopped and run again, and runs beside a serving API."""
+    from rich.progress import Progress
+
+    from app.cases import service as cases
+    from app.core.crypto import DecryptionError, load_keyring
+
+    keyring = load_keyring(get_settings())
+    with db.session_scope() as session:
+        total = cases.count_to_reseal(session, keyring)
+    done = 0
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"Re-sealing under {keyring.active}", total=total)
+            while True:
+                with db.session_scope() as session:
+                    n = cases.reseal_batch(session, keyring, limit=batch)
+                if not n:
+                    break
+                done += n
+                progress.advance(task, n)
+    except DecryptionError:
+        _fail(
+            f"after {done} values, one is sealed under a key COMITY_DATA_KEY does not hold: "
+            "add that key after the active one, and run again."
+        )
+    with db.session_scope() as session:
+        left = cases.count_to_reseal(session, keyring)
+    console.print(f"Re-sealed {done} protected values under key {keyring.active!r}.")
+    if left:
+        _fail(
+            f"{left} values were written under another key meanwhile (an API still running "
+            "with the old COMITY_DATA_KEY?): restart it with the new one, and run again."
+        )
+    console.print("Every value is sealed under it: the older keys may leave COMITY_DATA_KEY.")
 
 
 @invitations_cli.command("show")

@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.types import Strict
 
-class AuditQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # a misspelt filter is an error, not ignored
+
+class AuditQuery(Strict):
     organisation_id: uuid.UUID | None = None
     action: str | None = Field(default=None, max_length=80)
     object_type: str | None = Field(default=None, max_length=80)

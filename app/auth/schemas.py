@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from app.core.types import Strict
 from app.orgs.models import OrgKind, Role
 
 
@@ -18,27 +19,23 @@ class TokenPair(BaseModel):
     expires_in: int = Field(description="Seconds until the access token expires.")
 
 
-class RefreshRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RefreshRequest(Strict):
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
-class LogoutRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LogoutRequest(Strict):
     refresh_token: str | None = Field(default=None, min_length=1, max_length=200)
     everywhere: StrictBool = Field(
         default=False, description="Revoke every session and access token of this user."
     )
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PasswordChange(Strict):
     current_password: str = Field(min_length=1, max_length=1024)
     new_password: str = Field(min_length=12, max_length=1024)
 
 
-class InvitationAccept(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class InvitationAccept(Strict):
     token: str = Field(min_length=1, max_length=200)
     password: str | None = Field(
         default=None,
@@ -71,8 +68,7 @@ class ApiTokenScope(StrEnum):
     write = "write"
 
 
-class ApiTokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ApiTokenCreate(Strict):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[ApiTokenScope] = Field(min_length=1, max_length=2)
     expires_at: datetime | None = Field(
@@ -96,8 +92,7 @@ class ApiTokenCreated(ApiTokenRead):
     token: str = Field(description="Shown once; only its hash is stored.")
 
 
-class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserPatch(Strict):
     active: StrictBool | None = None
     is_hub_admin: StrictBool | None = None
     display_name: str | None = Field(default=None, min_length=1, max_length=200)

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+from pydantic import BaseModel, Field, StrictBool, ValidationError, field_validator
 
 from app.cases.models import (
     CaseStatus,
@@ -27,7 +27,7 @@ from app.cases.models import (
     Treatment,
 )
 from app.cases.schemas import ISO2, IdentifierIn
-from app.core.types import IsoDate
+from app.core.types import IsoDate, Strict
 
 CSV_CASE_COLUMNS = (
     "reference_key",
@@ -55,10 +55,6 @@ CSV_CASE_COLUMNS = (
 CSV_CLAIM_COLUMNS = ("claim_right_id", "claim_provisions", "claim_finding", "claim_argument")
 CSV_COLUMNS = CSV_CASE_COLUMNS + CSV_CLAIM_COLUMNS
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class InterchangeClaim(Strict):

@@ -31,17 +31,13 @@ from app.cases.models import (
     Treatment,
     UpdateKind,
 )
-from app.core.types import IsoDate
+from app.core.types import IsoDate, Strict
 from app.orgs.models import Visibility
 
 ECLI = re.compile(r"^ECLI:[A-Z]{2}:[A-Za-z0-9]{1,7}:\d{4}:[A-Za-z0-9.]{1,25}$")
 ISO2 = re.compile(r"^[A-Z]{2}$")
 
 Text = Field(default=None, max_length=20_000)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class IdentifierIn(Strict):

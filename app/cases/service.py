@@ -884,16 +884,34 @@ def erase_protected(
     )
 
 
-def reencrypt_all(session: Session, keyring: Keyring) -> int:
-    """Re-seal every protected value under the active key (after adding a new key first)."""
-    count = 0
-    for row in session.scalars(select(ProtectedPartyData)):
-        if keyring.key_id(row.ciphertext) != keyring.active:
-            plain = keyring.decrypt(row.ciphertext, row.party_id.bytes)
-            row.ciphertext = keyring.encrypt(plain, row.party_id.bytes)
-            count += 1
+def _sealed_elsewhere(keyring: Keyring) -> Any:
+    """Protected values sealed under a key other than the active one (the key id leads)."""
+    prefix = keyring.active.encode() + b"."
+    return func.substr(ProtectedPartyData.ciphertext, 1, len(prefix)) != prefix
+
+
+def count_to_reseal(session: Session, keyring: Keyring) -> int:
+    """How many protected values a key rotation still has to re-seal."""
+    count = select(func.count()).select_from(ProtectedPartyData).where(_sealed_elsewhere(keyring))
+    return session.scalar(count) or 0
+
+
+def reseal_batch(session: Session, keyring: Keyring, *, limit: int) -> int:
+    """Re-seal up to `limit` protected values under the active key (after a new key was put
+    first in the keyring), skipping rows a concurrent write holds; returns how many. Raises
+    `DecryptionError` for a value sealed under a key the keyring lacks."""
+    rows = session.scalars(
+        select(ProtectedPartyData)
+        .where(_sealed_elsewhere(keyring))
+        .order_by(ProtectedPartyData.party_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        plain = keyring.decrypt(row.ciphertext, row.party_id.bytes)
+        row.ciphertext = keyring.encrypt(plain, row.party_id.bytes)
     session.flush()
-    return count
+    return len(rows)
 
 
 # ---------------------------------------------------------------- citations

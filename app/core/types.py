@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -19,3 +19,10 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class Strict(BaseModel):
+    """Base of request bodies and query models: an unknown field (a misspelt filter or
+    property) is an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")

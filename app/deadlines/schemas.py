@@ -7,15 +7,14 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from app.core.types import IsoDate
+from app.core.types import IsoDate, Strict
 
 MAX_WITHIN_DAYS = 366
 
 
-class DeadlineCreate(BaseModel):
+class DeadlineCreate(Strict):
     """A date set by a court or agreed with a client, beside the computed ones."""
 
-    model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=300)
     due_on: IsoDate
     note: str | None = Field(default=None, max_length=2_000)
@@ -41,8 +40,7 @@ class DeadlineRead(BaseModel):
     created_at: datetime
 
 
-class UpcomingQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UpcomingQuery(Strict):
     within: str = Field(
         default="30d",
         pattern=r"^[1-9][0-9]{0,2}d?$",
@@ -62,8 +60,7 @@ class UpcomingQuery(BaseModel):
         return int(self.within.rstrip("d"))
 
 
-class FeedCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FeedCreate(Strict):
     organisation_id: uuid.UUID | None = Field(
         default=None, description="One organisation's deadlines; none: all of yours."
     )

@@ -7,16 +7,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from app.cases.models import Population
-from app.core.types import IsoDate
+from app.core.types import IsoDate, Strict
 
 MAX_FACTS = 100_000
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 Language = Literal["en", "es", "fr"]

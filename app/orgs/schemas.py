@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, field_validator
 
+from app.core.types import Strict
 from app.orgs.models import OrgKind, Role
 
 
@@ -19,8 +20,7 @@ def _iso_country(value: str) -> str:
     return code
 
 
-class OrganisationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OrganisationCreate(Strict):
     name: str = Field(min_length=1, max_length=200)
     slug: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     kind: OrgKind
@@ -29,8 +29,7 @@ class OrganisationCreate(BaseModel):
     _country = field_validator("country")(_iso_country)
 
 
-class OrganisationPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OrganisationPatch(Strict):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: OrgKind | None = None
     country: str | None = Field(default=None, min_length=2, max_length=2)
@@ -54,14 +53,12 @@ class OrganisationRead(BaseModel):
     created_at: datetime
 
 
-class MemberAdd(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MemberAdd(Strict):
     email: EmailStr
     role: Role
 
 
-class MemberPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MemberPatch(Strict):
     role: Role
 
 
@@ -86,8 +83,7 @@ class InvitationRead(BaseModel):
     expires_at: datetime
 
 
-class SupportGrantCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SupportGrantCreate(Strict):
     grantee_email: EmailStr = Field(description="A hub admin's address.")
     role: Role
     hours: int = Field(default=24, ge=1, le=168, description="How long the grant lasts.")

@@ -599,10 +599,3 @@ def _user(session: Session, user_id: uuid.UUID) -> UserAccount:
 def _keep_an_admin(session: Session, org: Organisation, leaving: uuid.UUID) -> None:
     if set(repository.lock_admins(session, org.id)) <= {leaving}:
         raise LastAdminError(f"{org.slug} would have no admin left; appoint another first.")
-
-
-def resolve_role(value: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError as exc:
-        raise ValidationFailed(f"Unknown role {value!r}.") from exc

@@ -35,15 +35,6 @@ def readable(
     return or_(*clauses)
 
 
-def can_read(principal: Principal, owner_id: Any, visibility: Visibility) -> bool:
-    """The same rule as `readable`, for an object already in memory."""
-    return (
-        visibility is Visibility.public
-        or (visibility is Visibility.network and in_network(principal))
-        or owner_id in principal.org_ids
-    )
-
-
 def member_view(org_id: uuid.UUID) -> Principal:
     """What any member of org may read: the view that a write on org's behalf (an import,
     duplicate detection, citation resolution) may consult, and no more."""

@@ -10,15 +10,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool
 
 from app.cases.models import Outcome, Treatment
+from app.core.types import Strict
 from app.orgs.models import Visibility
 from app.pleadings.models import AdaptationKind, AttachmentKind, PleadingStatus
 from app.reference.models import ForumLevel
 
 LANGUAGE = r"^[a-z]{2}$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 RightId = Field(min_length=1, max_length=60)

@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.core.types import IsoDate
+from app.core.types import IsoDate, Strict
 from app.reference.models import (
     Basis,
     DecisionEffect,
@@ -19,10 +19,6 @@ from app.reference.models import (
 )
 
 Id = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Query(Strict):

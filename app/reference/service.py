@@ -212,9 +212,6 @@ def get_instrument(session: Session, instrument_id: str) -> InstrumentDetail:
     )
 
 
-INSTRUMENT_FIELDS = ("short_code", "name", "type", "system", "binding", "in_force", "uncertain")
-
-
 def create_instrument(
     session: Session, principal: Principal, body: InstrumentCreate, *, now: datetime
 ) -> InstrumentDetail:

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.cases.models import (
     CaseStatus,
@@ -17,7 +17,7 @@ from app.cases.models import (
     Population,
 )
 from app.cases.schemas import DecisionRef
-from app.core.types import IsoDate
+from app.core.types import IsoDate, Strict
 from app.orgs.models import Visibility
 from app.reference.models import ForumLevel
 
@@ -34,9 +34,7 @@ class SearchType(StrEnum):
     pleading = "pleading"
 
 
-class SearchQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SearchQuery(Strict):
     q: str | None = Field(
         default=None,
         max_length=500,
@@ -132,7 +130,6 @@ class Suggestion(BaseModel):
     similarity: float
 
 
-class SuggestQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SuggestQuery(Strict):
     q: str = Field(min_length=1, max_length=100)
     limit: int = Field(default=8, ge=1, le=20)

@@ -7,17 +7,22 @@ import json
 import logging
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from app.audit.models import AuditEvent
 from app.cases import service
-from app.cases.models import ProtectedPartyData
+from app.cases.models import CaseParty, ProtectedPartyData
+from app.cli import cli
+from app.config import get_settings
 from app.core.crypto import Keyring, new_key_spec
 from app.core.logging import JsonFormatter
 from app.orgs.models import Role, Visibility
+from tests.conftest import TEST_DATA_KEY
 from tests.factories import make_case, make_org, make_user
 from tests.helpers import assert_problem
 
@@ -88,13 +93,76 @@ class TestRotation:
         app.state.keyring = rotated
         try:
             assert client.get(url, headers=h).json()["legal_names"] == [CANARY]
-            assert service.reencrypt_all(session, rotated) >= 1
+            assert service.count_to_reseal(session, rotated) == 1
+            assert service.reseal_batch(session, rotated, limit=10) == 1
+            assert service.count_to_reseal(session, rotated) == 0
             row = session.scalars(select(ProtectedPartyData)).first()
             assert row is not None and bytes(row.ciphertext).startswith(b"k2.")
             app.state.keyring = Keyring(active="k2", keys={"k2": rotated.keys["k2"]})
             assert client.get(url, headers=h).json()["legal_names"] == [CANARY]
         finally:
             app.state.keyring = old
+
+    def test_keys_rotate_reseals_in_batches_and_names_a_missing_key(
+        self, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`comity keys rotate` re-seals committed rows batch by batch under the first key of
+        COMITY_DATA_KEY, runs again harmlessly, and stops with a clear message when a value
+        is sealed under a key it was not given."""
+        test1 = Keyring.parse(TEST_DATA_KEY)
+        k2 = new_key_spec("k2")
+        with Session(engine, expire_on_commit=False) as s:
+            org = make_org(s)
+            case = make_case(s, org=org)
+            parties = [
+                CaseParty(case_id=case.id, role="applicant", pseudonym=f"P{i}") for i in range(3)
+            ]
+            s.add_all(parties)
+            s.flush()
+            for party in parties:
+                sealed = test1.encrypt(f"secret {party.pseudonym}".encode(), party.id.bytes)
+                s.add(ProtectedPartyData(party_id=party.id, ciphertext=sealed))
+            s.commit()
+        ids = [p.id for p in parties]
+
+        def rotate(spec: str) -> Any:
+            monkeypatch.setenv("COMITY_DATA_KEY", spec)
+            get_settings.cache_clear()
+            return CliRunner().invoke(cli, ["keys", "rotate", "--batch", "2"])
+
+        def sealed() -> dict[Any, bytes]:
+            with Session(engine) as s:
+                rows = s.scalars(
+                    select(ProtectedPartyData).where(ProtectedPartyData.party_id.in_(ids))
+                )
+                return {row.party_id: bytes(row.ciphertext) for row in rows}
+
+        try:
+            missing = rotate(k2)
+            assert missing.exit_code == 2
+            assert "sealed under a key COMITY_DATA_KEY does not hold" in missing.output
+            assert all(v.startswith(b"test1.") for v in sealed().values())
+
+            done = rotate(f"{k2},{TEST_DATA_KEY}")
+            assert done.exit_code == 0, done.output
+            assert "Re-sealed 3 protected values under key 'k2'" in done.output
+            only_k2 = Keyring.parse(k2)
+            assert {pid: only_k2.decrypt(v, pid.bytes) for pid, v in sealed().items()} == {
+                p.id: f"secret {p.pseudonym}".encode() for p in parties
+            }
+
+            again = rotate(f"{k2},{TEST_DATA_KEY}")
+            assert again.exit_code == 0, again.output
+            assert "Re-sealed 0 protected values" in again.output
+
+            back = rotate(f"{TEST_DATA_KEY},{k2}")
+            assert back.exit_code == 0, back.output
+            assert all(v.startswith(b"test1.") for v in sealed().values())
+        finally:
+            get_settings.cache_clear()
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM legal_case WHERE owner_org_id = :o"), {"o": org.id})
+                conn.execute(text("DELETE FROM organisation WHERE id = :o"), {"o": org.id})
 
 
 def _b64(key: bytes) -> str:
