@@ -31,7 +31,7 @@ lint: install
 	$(VENV)/bin/ruff format --check app tests bench migrations
 
 typecheck: install
-	$(VENV)/bin/mypy app
+	$(VENV)/bin/mypy app tests bench
 
 # The test suite includes the `alembic check` and OpenAPI drift gates.
 check: lint typecheck test

@@ -81,10 +81,10 @@ def serve(
     """Serve the HTTP API (refuses a database whose schema is behind)."""
     import uvicorn
 
-    from app.main import create_app
+    from app.main import check_servable, create_app
 
     settings = get_settings()
-    settings.check_servable()
+    check_servable(settings)
     db.ensure_servable(db.get_engine())
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit
     # instead runs the atexit hook that stops the embedded PostgreSQL.

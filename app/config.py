@@ -70,19 +70,6 @@ class Settings(BaseSettings):
     def effective_secret_key(self) -> str:
         return self.secret_key or DEFAULT_SECRET_KEY
 
-    def check_servable(self) -> None:
-        """Raise ConfigError when this configuration must not serve requests."""
-        if self.is_production and self.secret_key in (None, "", DEFAULT_SECRET_KEY):
-            raise ConfigError(
-                "COMITY_SECRET_KEY is missing or the development default; "
-                "production refuses to start without a secret of at least 32 bytes."
-            )
-        from app.auth.tokens import load_keys
-        from app.core.crypto import load_keyring
-
-        load_keys(self)
-        load_keyring(self)
-
 
 @lru_cache
 def get_settings() -> Settings:

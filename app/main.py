@@ -18,7 +18,7 @@ from app.auth.routes import users_router
 from app.auth.tokens import load_keys
 from app.cases.routes import citations_router, me_router, transfer_router
 from app.cases.routes import router as cases_router
-from app.config import Settings, get_settings
+from app.config import DEFAULT_SECRET_KEY, ConfigError, Settings, get_settings
 from app.core.crypto import load_keyring
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware, RequestLimitMiddleware
@@ -47,9 +47,20 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
+def check_servable(settings: Settings) -> None:
+    """Raise ConfigError when this configuration must not serve requests."""
+    if settings.is_production and settings.secret_key in (None, "", DEFAULT_SECRET_KEY):
+        raise ConfigError(
+            "COMITY_SECRET_KEY is missing or the development default; "
+            "production refuses to start without a secret of at least 32 bytes."
+        )
+    load_keys(settings)
+    load_keyring(settings)
+
+
 def create_app(settings: Settings | None = None, *, check_database: bool = True) -> FastAPI:
     settings = settings or get_settings()
-    settings.check_servable()
+    check_servable(settings)
     configure_logging(settings.log_level)
 
     @asynccontextmanager

@@ -50,6 +50,12 @@ def _web() -> list[Row]:
     return web_bench.run()
 
 
+def _login_timing() -> list[Row]:
+    from bench import login_timing
+
+    return login_timing.run()
+
+
 def _backup() -> list[Row]:
     from bench import backup_bench
 
@@ -66,6 +72,7 @@ BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "load": _load,
     "backup": _backup,
     "web": _web,
+    "login_timing": _login_timing,
 }
 
 

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,18 +178,25 @@ class BenchDatabase:
             self._tmp = None
 
     @contextmanager
-    def serve(self, *, workers: int = 1, port: int | None = None) -> Iterator[ApiProcess]:
-        """Run the API in a uvicorn subprocess on loopback until the block ends."""
+    def serve(
+        self, *, workers: int = 1, port: int | None = None, env: Mapping[str, str] | None = None
+    ) -> Iterator[ApiProcess]:
+        """Run the API in a uvicorn subprocess on loopback until the block ends, with `env`
+        (settings) added to its environment."""
         port = port or free_port()
         log_path = self._work_dir() / f"uvicorn-{port}.log"
-        env = os.environ | {
-            "COMITY_DATABASE_URL": self.url,
-            "COMITY_SECRET_KEY": self.secret_key,
-            "COMITY_DATA_KEY": self.data_key,
-            "COMITY_DATA_DIR": str(self._work_dir() / "data"),
-            "COMITY_LOG_LEVEL": "WARNING",
-            "PGAPPNAME": API_APPLICATION_NAME,  # libpq's: tells the API's backends apart
-        }
+        env = (
+            os.environ
+            | {
+                "COMITY_DATABASE_URL": self.url,
+                "COMITY_SECRET_KEY": self.secret_key,
+                "COMITY_DATA_KEY": self.data_key,
+                "COMITY_DATA_DIR": str(self._work_dir() / "data"),
+                "COMITY_LOG_LEVEL": "WARNING",
+                "PGAPPNAME": API_APPLICATION_NAME,  # libpq's: tells the API's backends apart
+            }
+            | dict(env or {})
+        )
         command = [
             sys.executable,
             "-m",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -86,7 +87,7 @@ def make_case(
     org: Organisation,
     visibility: Visibility = Visibility.private,
     forum_id: str = "ECTHR",
-    claims: list[dict[str, object]] | None = None,
+    claims: Sequence[Mapping[str, object]] | None = None,
     **fields: object,
 ) -> LegalCase:
     """A case written as the service writes it, owned by org."""

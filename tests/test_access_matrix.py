@@ -65,6 +65,13 @@ class Call:
 
 
 Scenario = Callable[[World, Visibility | None], Call]
+
+
+def _bound(make: Callable[..., Call], **values: Any) -> Scenario:
+    """A scenario with loop values bound now (a lambda would see the loop's last ones)."""
+    return lambda w, v: make(w, v, **values)
+
+
 Expect = dict[str, int]
 
 
@@ -273,7 +280,7 @@ CASE_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
     ),
     **{
         ("GET", f"{C}/{{case_id}}/{sub}"): (
-            lambda w, v, sub=sub: Call("GET", f"{C}/{_case(w, v).id}/{sub}"),
+            _bound(lambda w, v, sub: Call("GET", f"{C}/{_case(w, v).id}/{sub}"), sub=sub),
             on_case(200, write=False),
         )
         for sub in ("claims", "updates", "parties", "citations", "cited-by")
@@ -325,9 +332,12 @@ CASE_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
     ),
     **{
         ("POST", f"{C}/{{case_id}}/deadlines/{{deadline_id}}/{action}"): (
-            lambda w, v, action=action: (
-                lambda d: Call("POST", f"{C}/{d.case_id}/deadlines/{d.id}/{action}")
-            )(_deadline(w, v)),
+            _bound(
+                lambda w, v, action: (
+                    lambda d: Call("POST", f"{C}/{d.case_id}/deadlines/{d.id}/{action}")
+                )(_deadline(w, v)),
+                action=action,
+            ),
             on_case(200, {"staff", "litigator", "admin"}),
         )
         for action in ("dismiss", "reopen")
@@ -493,7 +503,7 @@ PLEADING_MATRIX: dict[tuple[str, str], tuple[Scenario, Any]] = {
     ),
     **{
         ("GET", f"{MP}/{{pleading_id}}/{sub}"): (
-            lambda w, v, url=url: Call("GET", f"{MP}/{_pleading(w, v).id}/{url}"),
+            _bound(lambda w, v, url: Call("GET", f"{MP}/{_pleading(w, v).id}/{url}"), url=url),
             on_pleading(200, write=False),
         )
         for sub, url in [
@@ -721,7 +731,10 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
     ),
     ("GET", "/api/v1/audit"): (lambda w, v: Call("GET", "/api/v1/audit"), org_admins(200)),
     **{
-        ("GET", f"{REF}{path}"): (lambda w, v, url=url: Call("GET", f"{REF}{url}"), everyone(200))
+        ("GET", f"{REF}{path}"): (
+            _bound(lambda w, v, url: Call("GET", f"{REF}{url}"), url=url),
+            everyone(200),
+        )
         for path, url in [
             ("/instruments", "/instruments"),
             ("/instruments/{instrument_id}", "/instruments/ICCPR"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Iterator
 from typing import Annotated
 
 import pytest
@@ -141,7 +142,7 @@ class TestProblemDocuments:
     def test_streamed_oversized_body_is_413_problem(self, settings: Settings) -> None:
         small = TestClient(build_app(settings.model_copy(update={"max_body_bytes": 2048})))
 
-        def chunks() -> object:
+        def chunks() -> Iterator[bytes]:
             yield b'{"name": "'
             for _ in range(10):
                 yield b"x" * 1024

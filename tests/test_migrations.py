@@ -3,7 +3,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Index, inspect, text
+from sqlalchemy import Engine, Index, Table, inspect, text
 from sqlalchemy.schema import CreateIndex
 
 from app import db
@@ -252,9 +252,11 @@ class TestMigrations:
             "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = :name"
         )
+        table = LegalCase.__table__
+        assert isinstance(table, Table)
         indexes = [
             index
-            for index in LegalCase.__table__.indexes
+            for index in table.indexes
             if (index.name or "").startswith("ix_legal_case_search_vector_")
         ]
         assert len(indexes) == len(TEXT_CONFIGS)
@@ -267,7 +269,7 @@ class TestMigrations:
                     *index.expressions,
                     postgresql_using="gin",
                     postgresql_where=index.dialect_options["postgresql"]["where"],
-                    _table=LegalCase.__table__,
+                    _table=table,
                 )
                 conn.execute(CreateIndex(as_modelled))
                 assert conn.scalar(predicate, {"name": as_modelled.name}) == migrated

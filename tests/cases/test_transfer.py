@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -214,12 +215,13 @@ class TestRoundTrip:
         exported = client.get(f"/api/v1/exports/cases?format={fmt}&forum=ECTHR")
         assert exported.status_code == 200
         parser = interchange.parse_csv if fmt == "csv" else interchange.parse_jsonl
-        originals = [interchange.validate(line, raw) for line, raw in parser(exported.content)]
+        records = _records(parser(exported.content))
+        originals = [interchange.validate(line, raw) for line, raw in records]
         assert originals and all(isinstance(c, interchange.InterchangeCase) for c in originals)
         target = make_org(session)
         fresh = [
             dict(raw) | {"reference_key": f"copy-{raw.get('reference_key')}", "identifiers": []}
-            for _, raw in parser(exported.content)
+            for _, raw in records
         ]
 
         report = import_cases(
@@ -244,7 +246,8 @@ class TestRoundTrip:
             )
 
         again = [
-            interchange.validate(line, r) for line, r in interchange.parse_jsonl(copies.content)
+            interchange.validate(line, r)
+            for line, r in _records(interchange.parse_jsonl(copies.content))
         ]
         assert sorted(map(essence, again)) == sorted(map(essence, originals))
 
@@ -323,3 +326,14 @@ class TestExtraction:
         assert r.status_code == 200
         assert [(c["provenance"], c["review_state"]) for c in cites] == [("extracted", "pending")]
         assert cites[0]["cited_title"] == "Hirsi Jamaa and Others v. Italy"
+
+
+def _records(
+    parsed: Iterable[tuple[int, dict[str, Any] | interchange.RecordError]],
+) -> list[tuple[int, dict[str, Any]]]:
+    """The parsed lines, each of which must be a record rather than a parse error."""
+    out = []
+    for line, raw in parsed:
+        assert isinstance(raw, dict), raw
+        out.append((line, raw))
+    return out

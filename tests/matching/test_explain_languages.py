@@ -10,8 +10,8 @@ from babel.messages.pofile import read_po
 
 from app.core import i18n
 from app.matching import explain
-from app.matching.engine import MatchKind
-from app.matching.transfer import Access, AccessRoute, Rule, Transferability, Verdict
+from app.matching.engine import MatchKind, Transferability
+from app.matching.transfer import Access, AccessRoute, Rule, Verdict
 
 PLACEHOLDER = re.compile(r"\$[a-z]+")
 

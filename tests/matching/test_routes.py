@@ -342,7 +342,8 @@ class TestReadOnly:
         }
         member = make_user(session, member_of=make_org(session), role=Role.litigator)
 
-        for headers in ({}, as_user(member)):
+        anonymous: dict[str, str] = {}
+        for headers in (anonymous, as_user(member)):
             r = client.post("/api/v1/match", json={"draft": draft}, headers=headers)
             assert r.status_code == 200, r.text
             assert [c["known"] for c in r.json()["query"]["claims"]] == [False, False, True]

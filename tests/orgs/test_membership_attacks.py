@@ -635,7 +635,8 @@ class TestTrustedProxies:
                 "client": ("127.0.0.1", 5000),
                 "headers": [(b"x-forwarded-for", b"203.0.113.9")],
             }
-            asyncio.run(ProxyHeadersMiddleware(app, trusted_hosts=trusted)(scope, None, None))
+            middleware: Any = ProxyHeadersMiddleware(app, trusted_hosts=trusted)
+            asyncio.run(middleware(scope, None, None))
             return seen.pop()[0]
 
         assert client_after(["10.0.0.1"]) == "127.0.0.1"

@@ -780,7 +780,9 @@ class TestRender:
         assert 'filename="pushbacks-at-the-border-v1.docx"' in r.headers["content-disposition"]
         document = docx.Document(io.BytesIO(r.content))
         headings = [
-            p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+            p.text
+            for p in document.paragraphs
+            if p.style is not None and p.style.name.startswith(("Heading", "Title"))
         ]
         assert "A.B. and Others v. Spain" in headings
         assert {"I. The parties", "Comparative jurisprudence"} <= set(headings)

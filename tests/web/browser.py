@@ -93,7 +93,7 @@ def _wait_until_ready(base: str, server: subprocess.Popen[bytes]) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(
-                f"comity serve exited: {server.stderr.read() if server.stderr else ''}"
+                f"comity serve exited: {server.stderr.read().decode() if server.stderr else ''}"
             )
         try:
             with urllib.request.urlopen(f"{base}/readyz", timeout=2):  # noqa: S310 (our own server)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -132,7 +134,7 @@ class TestSignIn:
         assert all(s.revoked_at is not None for s in ended)
 
     def test_logging_out_everywhere_ends_browser_sessions(
-        self, client: TestClient, litigator: UserAccount, as_user
+        self, client: TestClient, litigator: UserAccount, as_user: Any
     ) -> None:
         sign_in(client, litigator)
         r = client.post(
@@ -156,7 +158,12 @@ class TestCsrf:
         assert "The form has expired" in r.text
 
     def test_a_token_of_another_session_is_refused(
-        self, client: TestClient, app, litigator: UserAccount, session: Session, org: Organisation
+        self,
+        client: TestClient,
+        app: FastAPI,
+        litigator: UserAccount,
+        session: Session,
+        org: Organisation,
     ) -> None:
         other = make_user(session, member_of=org, role=Role.litigator, password=PASSWORD)
         with TestClient(app) as second:
@@ -415,7 +422,7 @@ class TestCaseForms:
         session: Session,
         litigator: UserAccount,
         org: Organisation,
-        as_user,
+        as_user: Any,
     ) -> None:
         case = make_case(session, org=org)
         headers = as_user(litigator)
@@ -485,7 +492,7 @@ class TestPageAccess:
         session: Session,
         org: Organisation,
         litigator: UserAccount,
-        as_user,
+        as_user: Any,
         role: Role | None,
         view: int,
         post_update: int,
@@ -581,7 +588,7 @@ class TestMatchPage:
 
 class TestFollowing:
     def test_following_a_case_brings_its_updates_home(
-        self, client: TestClient, session: Session, litigator: UserAccount, as_user
+        self, client: TestClient, session: Session, litigator: UserAccount, as_user: Any
     ) -> None:
         other = make_org(session)
         their_litigator = make_user(session, member_of=other, role=Role.litigator)
