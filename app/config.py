@@ -58,6 +58,18 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="Base URL written into mails."
     )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Let webhooks reach loopback, link-local and private addresses (tests).",
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_max_response_bytes: int = Field(default=64 * 1024, ge=1024)
+    webhook_disable_after: int = Field(
+        default=15, ge=1, description="Failed attempts in a row that disable an endpoint."
+    )
+    outbox_retry_seconds: float = Field(
+        default=30.0, gt=0, description="The first retry's delay; each next one doubles."
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks whose X-Forwarded-For is honoured.",

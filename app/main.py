@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__, db
+from app.alerts.routes import router as alerts_router
 from app.audit.routes import router as audit_router
 from app.auth.routes import router as auth_router
 from app.auth.routes import users_router
@@ -32,6 +33,7 @@ from app.pleadings.routes import upload_allowances
 from app.reference.routes import router as reference_router
 from app.search.routes import router as search_router
 from app.web import install as install_web
+from app.webhooks.routes import router as webhooks_router
 
 API_DESCRIPTION = (
     "Comity coordinates strategic litigation for migrants' and refugees' rights: cases with "
@@ -107,6 +109,8 @@ def create_app(settings: Settings | None = None, *, check_database: bool = True)
         matching_router,
         pleadings_router,
         deadlines_router,
+        alerts_router,
+        webhooks_router,
     )
     for router in routers:
         app.include_router(router)

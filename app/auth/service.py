@@ -91,6 +91,15 @@ def authenticate(
     return _principal_for(session, user, scopes, now)
 
 
+def principal_of(session: Session, user_id: uuid.UUID, now: datetime) -> Principal | None:
+    """What an active user may do now, as a request of theirs would (for jobs acting on
+    their behalf, such as a saved search or a notification's check)."""
+    user = repository.user_by_id(session, user_id)
+    if user is None or not user.active:
+        return None
+    return _principal_for(session, user, ALL_SCOPES, now)
+
+
 def _principal_for(
     session: Session, user: UserAccount, scopes: frozenset[str], now: datetime
 ) -> Principal:

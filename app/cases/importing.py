@@ -25,6 +25,7 @@ from app.cases import repository as repo
 from app.cases import resolution
 from app.cases.interchange import InterchangeCase, RecordError, validate
 from app.cases.models import (
+    FAVOURABLE_FINDINGS,
     CaseCitation,
     CaseIdentifier,
     IdentifierKind,
@@ -38,6 +39,7 @@ from app.cases.models import (
 from app.cases.outcomes import derive_outcome
 from app.orgs.models import Visibility
 from app.orgs.visibility import member_view
+from app.outbox import events
 from app.reference import service as reference
 from app.reference.models import (
     Basis,
@@ -410,6 +412,10 @@ def _write(
         progress(done * BATCH)
     _link_proceedings(session, prepared, owner)
     _write_citations(session, prepared, owner, report)
+    wins = [
+        p.case_id for p in prepared if any(c.finding in FAVOURABLE_FINDINGS for c in p.case.claims)
+    ]
+    events.queue_knock_on(session, wins, now=now)
 
 
 def _link_proceedings(session: Session, prepared: list[_Prepared], owner: uuid.UUID) -> None:

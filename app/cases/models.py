@@ -418,20 +418,6 @@ class CaseUpdate(UuidPk, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class CaseFollow(Base):
-    """A user follows a case they may read: its new updates appear on their home page."""
-
-    __tablename__ = "case_follow"
-
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
-    )
-    case_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("legal_case.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
 class CaseCitation(UuidPk, Base):
     __tablename__ = "case_citation"
 

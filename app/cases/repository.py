@@ -33,11 +33,11 @@ from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, psycopg
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
+from app.alerts.models import Rate, Subscription, SubscriptionKind
 from app.auth.principal import Principal
 from app.cases import resolution
 from app.cases.models import (
     CaseCitation,
-    CaseFollow,
     CaseIdentifier,
     CaseParty,
     CaseUpdate,
@@ -417,23 +417,41 @@ def updates_of(session: Session, case_id: uuid.UUID, *, internal: bool) -> list[
     return list(session.scalars(stmt.order_by(CaseUpdate.occurred_on, CaseUpdate.created_at)))
 
 
+def _following(user_id: Any, case_id: Any) -> Any:
+    return and_(
+        Subscription.kind == SubscriptionKind.case,
+        Subscription.user_id == user_id,
+        Subscription.case_id == case_id,
+    )
+
+
 def follow(session: Session, user_id: uuid.UUID, case_id: uuid.UUID, now: datetime) -> None:
+    """Following a case is a subscription to it (daily mail; notifications at once)."""
     session.execute(
-        pg_insert(CaseFollow)
-        .values(user_id=user_id, case_id=case_id, created_at=now)
-        .on_conflict_do_nothing()
+        pg_insert(Subscription)
+        .values(
+            id=uuid.uuid4(),
+            user_id=user_id,
+            kind=SubscriptionKind.case,
+            case_id=case_id,
+            rate=Rate.daily,
+            enabled=True,
+            language="en",
+            created_at=now,
+        )
+        .on_conflict_do_nothing(
+            index_elements=["user_id", "case_id"],
+            index_where=Subscription.kind == SubscriptionKind.case,
+        )
     )
 
 
 def unfollow(session: Session, user_id: uuid.UUID, case_id: uuid.UUID) -> None:
-    session.execute(
-        delete(CaseFollow).where(CaseFollow.user_id == user_id, CaseFollow.case_id == case_id)
-    )
+    session.execute(delete(Subscription).where(_following(user_id, case_id)))
 
 
 def follows(session: Session, user_id: uuid.UUID, case_id: uuid.UUID) -> bool:
-    found = session.get(CaseFollow, (user_id, case_id))
-    return found is not None
+    return session.scalar(select(Subscription.id).where(_following(user_id, case_id))) is not None
 
 
 def followed_updates(
@@ -444,10 +462,7 @@ def followed_updates(
     rows = session.execute(
         select(CaseUpdate, LegalCase.title)
         .join(LegalCase, LegalCase.id == CaseUpdate.case_id)
-        .join(
-            CaseFollow,
-            and_(CaseFollow.case_id == CaseUpdate.case_id, CaseFollow.user_id == user_id),
-        )
+        .join(Subscription, _following(user_id, CaseUpdate.case_id))
         .where(
             visible(principal),
             or_(

@@ -16,6 +16,7 @@ from app.auth.principal import Principal
 from app.cases import policy
 from app.cases import repository as repo
 from app.cases.models import (
+    FAVOURABLE_FINDINGS,
     CaseCitation,
     CaseIdentifier,
     CaseParty,
@@ -67,6 +68,7 @@ from app.errors import (
 )
 from app.orgs.models import Role, Visibility
 from app.orgs.visibility import member_view
+from app.outbox import events
 from app.reference import lookup
 from app.reference import repository as reference_repo
 from app.reference import service as reference
@@ -240,6 +242,7 @@ def file_case(
     case = create_case_record(
         session, principal.user_id, owner, body, now=now, reference_key=reference_key
     )
+    _favourable_news(session, case, now)
     audit.record(
         session,
         principal,
@@ -434,6 +437,7 @@ def patch_case(
         setattr(case, key, value)
     _touch(case, principal, now)
     session.flush()
+    _emit_updated(session, case, now, fields=sorted(patch.model_dump(exclude_unset=True)))
     audit.record(
         session,
         principal,
@@ -454,6 +458,26 @@ def last_editor(session: Session, principal: Principal, case_id: uuid.UUID) -> s
     if case.updated_by is None:
         return None
     return users.display_names(session, [case.updated_by]).get(case.updated_by)
+
+
+def _emit_updated(
+    session: Session, case: LegalCase, now: datetime, *, fields: list[str] | None = None
+) -> None:
+    """One `case.updated` per case and transaction, however many parts changed."""
+    events.emit(
+        session,
+        events.EventType.case_updated,
+        case_id=case.id,
+        data={"fields": fields or []},
+        now=now,
+        once_key=f"case.updated:{case.id}",
+    )
+
+
+def _favourable_news(session: Session, case: LegalCase, now: datetime) -> None:
+    """A case that now holds a favourable finding may help open cases elsewhere."""
+    if any(c.finding in FAVOURABLE_FINDINGS for c in repo.claims_of(session, [case.id])[case.id]):
+        events.queue_knock_on(session, [case.id], now=now)
 
 
 def _touch(case: LegalCase, principal: Principal, now: datetime) -> None:
@@ -509,6 +533,9 @@ def add_claim(
     _refresh_outcome(session, case)
     _touch(case, principal, now)
     session.flush()
+    _emit_updated(session, case, now, fields=["claims"])
+    if body.finding in FAVOURABLE_FINDINGS:
+        events.queue_knock_on(session, [case.id], now=now)
     audit.record(
         session,
         principal,
@@ -563,6 +590,9 @@ def patch_claim(
     _refresh_outcome(session, case)
     _touch(case, principal, now)
     session.flush()
+    _emit_updated(session, case, now, fields=["claims"])
+    if changes.get("finding") in FAVOURABLE_FINDINGS and before.get("finding") != claim.finding:
+        events.queue_knock_on(session, [case.id], now=now)
     audit.record(
         session,
         principal,
@@ -595,6 +625,7 @@ def delete_claim(
     _refresh_outcome(session, case)
     _touch(case, principal, now)
     session.flush()
+    _emit_updated(session, case, now, fields=["claims"])
     audit.record(
         session,
         principal,
@@ -677,6 +708,7 @@ def add_update(
     session.add(update)
     _touch(case, principal, now)
     session.flush()
+    _emit_update(session, case, update, now)
     if body.kind is UpdateKind.domestic_final:
         deadlines.compute_for_update(session, principal, case, update, now=now)
     audit.record(
@@ -690,6 +722,28 @@ def add_update(
         now=now,
     )
     return _update_read(update, users.display_names(session, [update.author_id]))
+
+
+def _emit_update(session: Session, case: LegalCase, update: CaseUpdate, now: datetime) -> None:
+    """A decision is `case.decision_recorded` (and, with a favourable finding, the reverse
+    knock-on job); any other entry is `case.updated`. Internal entries reach members only."""
+    data: dict[str, Any] = {
+        "update": {
+            "id": str(update.id),
+            "kind": update.kind.value,
+            "occurred_on": update.occurred_on.isoformat(),
+            "internal": update.internal,
+        }
+    }
+    if update.kind is not UpdateKind.decision:
+        events.emit(session, events.EventType.case_updated, case_id=case.id, data=data, now=now)
+        return
+    data["findings"] = update.findings or []
+    events.emit(
+        session, events.EventType.case_decision_recorded, case_id=case.id, data=data, now=now
+    )
+    if not update.internal:
+        _favourable_news(session, case, now)
 
 
 # ---------------------------------------------------------------- following

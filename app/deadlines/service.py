@@ -4,8 +4,10 @@ list, and publish them in calendar feeds."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,7 +34,9 @@ from app.errors import AuthenticationRequired, NotFoundError, PermissionDenied
 from app.matching import repository as match_repo
 from app.matching import transfer
 from app.orgs.models import Role
+from app.outbox import events
 from app.outbox import service as outbox
+from app.outbox.mail import Mailer
 from app.reference import datafiles
 
 REMINDER_TOPIC = "deadline.reminder"
@@ -318,3 +322,26 @@ def render_feed(session: Session, token: str, *, now: datetime) -> str:
         if d.due_on is not None
     ]
     return calendar.calendar("Comity deadlines", events, now=now)
+
+
+def remind(session: Session, payload: Mapping[str, Any], mailer: Mailer, now: datetime) -> None:
+    """The outbox handler of a due reminder: a `deadline.reminder` event, unless the deadline
+    was dismissed or removed since."""
+    deadline = session.get(CaseDeadline, uuid.UUID(str(payload["deadline_id"])))
+    if deadline is None or deadline.dismissed_at is not None or deadline.due_on is None:
+        return
+    days = int(payload["days_before"])
+    events.emit(
+        session,
+        events.EventType.deadline_reminder,
+        case_id=deadline.case_id,
+        data={
+            "deadline_id": str(deadline.id),
+            "title": deadline.title,
+            "due_on": deadline.due_on.isoformat(),
+            "days_before": days,
+            "internal": deadline.internal,
+            "uncertain": deadline.uncertain,
+        },
+        now=now,
+    )

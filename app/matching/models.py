@@ -10,12 +10,13 @@ when the writing transaction commits, and no job has to catch up.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     REAL,
     BigInteger,
+    DateTime,
     Double,
     ForeignKey,
     Index,
@@ -137,3 +138,20 @@ class MatchCorpus(Base):
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     docs: Mapped[int] = mapped_column(BigInteger)
     total_len: Mapped[float] = mapped_column(Double)
+
+
+class MatchWatermark(Base):
+    """What a new decision must beat to enter an open case's top ten: the tenth score of the
+    case's last full match, and the best text score it counted against. Valid while the case
+    keeps the version it had then; the reverse knock-on job skips, without matching, the
+    cases whose watermark a new decision cannot reach (app.matching.reverse)."""
+
+    __tablename__ = "match_watermark"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("legal_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_version: Mapped[int] = mapped_column(Integer)
+    threshold: Mapped[float] = mapped_column(Double)  # 0 when fewer than ten results
+    top_text: Mapped[float] = mapped_column(Double)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -40,6 +41,7 @@ from app.cases.models import (
     NEGATIVE_TREATMENTS,
     POSITIVE_TREATMENTS,
     CaseCitation,
+    CaseStatus,
     LegalCase,
     Outcome,
     RightsClaim,
@@ -48,9 +50,10 @@ from app.cases.models import (
 from app.matching import explain
 from app.matching.explain import Labels
 from app.matching.models import CaseMatchFeatures as F
-from app.matching.models import CasePosting, MatchCorpus
+from app.matching.models import CasePosting, MatchCorpus, MatchWatermark
 from app.matching.schemas import MatchRequest, MinFinding
 from app.matching.transfer import ForumFacts, StateFacts, Tie
+from app.orgs.models import Organisation
 from app.orgs.visibility import readable
 from app.reference import cache
 from app.reference import service as reference_service
@@ -61,6 +64,8 @@ from app.reference.models import (
     Forum,
     Instrument,
     InstrumentType,
+    Jurisdiction,
+    JurisdictionKind,
     Provision,
     Ratification,
     RatificationStatus,
@@ -684,3 +689,122 @@ def evidence(
         ][:2]
         for i, text in rows
     }
+
+
+# ---------------------------------------------------------------- reverse knock-on
+
+OPEN_STATUSES = (CaseStatus.draft, CaseStatus.pending, CaseStatus.appealed)
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    case_id: uuid.UUID
+    owner_org_id: uuid.UUID
+    version: int
+    target: str  # the State the case is brought against
+
+
+def open_cases_sharing(
+    session: Session,
+    rights: set[str],
+    provisions: set[uuid.UUID],
+    owners: list[uuid.UUID] | None,
+    exclude: uuid.UUID,
+) -> list[OpenCase]:
+    """Open cases with a claim on one of these rights, or on a provision tied to one, of
+    active organisations (or of `owners` only)."""
+    link = (
+        select(claim_provision.c.claim_id)
+        .where(
+            claim_provision.c.claim_id == RightsClaim.id,
+            claim_provision.c.provision_id == any_array(provisions),
+        )
+        .exists()
+    )
+    shares = (
+        select(RightsClaim.id)
+        .where(
+            RightsClaim.case_id == LegalCase.id,
+            or_(RightsClaim.right_id == any_(cast(sorted(rights), ARRAY(Text))), link),
+        )
+        .exists()
+    )
+    query = (
+        select(
+            LegalCase.id,
+            LegalCase.owner_org_id,
+            LegalCase.version,
+            func.coalesce(LegalCase.respondent_states[1], LegalCase.forum_jurisdiction),
+        )
+        .join(Organisation, Organisation.id == LegalCase.owner_org_id)
+        .where(
+            LegalCase.status.in_(OPEN_STATUSES),
+            LegalCase.id != exclude,
+            Organisation.active.is_(True),
+            shares,
+        )
+        .order_by(LegalCase.id)
+    )
+    if owners is not None:
+        query = query.where(LegalCase.owner_org_id.in_(owners))
+    return [OpenCase(i, o, v, str(t)) for i, o, v, t in session.execute(query)]
+
+
+def watermarks(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchWatermark]:
+    rows = session.scalars(select(MatchWatermark).where(MatchWatermark.case_id == any_array(ids)))
+    return {w.case_id: w for w in rows}
+
+
+def set_watermark(session: Session, mark: MatchWatermark) -> None:
+    values = {
+        "case_version": mark.case_version,
+        "threshold": mark.threshold,
+        "top_text": mark.top_text,
+        "computed_at": mark.computed_at,
+    }
+    session.execute(
+        pg_insert(MatchWatermark)
+        .values(case_id=mark.case_id, **values)
+        .on_conflict_do_update(index_elements=["case_id"], set_=values)
+    )
+
+
+def bm25_of(session: Session, q: TextQuery, case_id: uuid.UUID) -> float:
+    """One case's BM25 score for the query: its postings of the query's terms."""
+    score = session.execute(bm25_scores(q, [case_id])).first()
+    return float(score[1]) if score else 0.0
+
+
+def instruments_of_case(session: Session, case_id: uuid.UUID) -> set[str]:
+    """The instruments of the provisions a case's claims rest on."""
+    return set(
+        session.scalars(
+            select(Provision.instrument_id)
+            .join(claim_provision, claim_provision.c.provision_id == Provision.id)
+            .join(RightsClaim, RightsClaim.id == claim_provision.c.claim_id)
+            .where(RightsClaim.case_id == case_id)
+            .distinct()
+        )
+    )
+
+
+def open_case_ids(session: Session) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(case, owner) of every open case of an active organisation."""
+    rows = session.execute(
+        select(LegalCase.id, LegalCase.owner_org_id)
+        .join(Organisation, Organisation.id == LegalCase.owner_org_id)
+        .where(LegalCase.status.in_(OPEN_STATUSES), Organisation.active.is_(True))
+        .order_by(LegalCase.id)
+    )
+    return [(i, o) for i, o in rows]
+
+
+def system_codes(session: Session) -> frozenset[str]:
+    """The regional and international systems (`CoE`, `OAS`, ...)."""
+    return cache.memo(
+        session,
+        ("system_codes",),
+        lambda s: frozenset(
+            s.scalars(select(Jurisdiction.code).where(Jurisdiction.kind == JurisdictionKind.system))
+        ),
+    )

@@ -149,7 +149,7 @@ def find_knock_on_wins(
 ) -> MatchResults:
     """Rank the wins elsewhere that the subject can argue, with a legal verdict per matched
     claim, and list the adverse authority of the target's own systems apart. Never writes."""
-    return _knock_on(session, principal, request)[0]
+    return _knock_on(session, principal, request).results
 
 
 # Candidates per source: the best text matches, and the best legal matches. The union is
@@ -159,17 +159,20 @@ LEGAL_WINDOW = 200
 ADVERSE_WINDOW = 50
 
 
-def _knock_on(
-    session: Session, principal: Principal, request: MatchRequest
-) -> tuple[MatchResults, dict[uuid.UUID, LegalCase]]:
+@dataclass(frozen=True)
+class Matched:
+    results: MatchResults
+    precedents: dict[uuid.UUID, LegalCase]
+    top_text: float  # the best BM25 score among the candidates: what text scores count against
+
+
+def _knock_on(session: Session, principal: Principal, request: MatchRequest) -> Matched:
     # Matching never writes: the reference facts stay at one revision for the whole match.
     with reference_cache.pinned(session):
         return _match(session, principal, request)
 
 
-def _match(
-    session: Session, principal: Principal, request: MatchRequest
-) -> tuple[MatchResults, dict[uuid.UUID, LegalCase]]:
+def _match(session: Session, principal: Principal, request: MatchRequest) -> Matched:
     subject = _subject(session, principal, request)
     filters = repo.candidate_filters(principal, request, subject.target, subject.exclude_case)
     ranked_filters = filters + repo.ranked_filters(request)
@@ -249,7 +252,7 @@ def _match(
         results=results,
         adverse=[_result(law, subject, precedents[i], legal[i], [], None) for i in adverse],
     )
-    return matched, precedents
+    return Matched(matched, precedents, max((c.text_score for c in candidates), default=0.0))
 
 
 def _one_per_proceeding(cases: dict[uuid.UUID, Any], pool: set[uuid.UUID]) -> set[uuid.UUID]:
@@ -772,7 +775,8 @@ def knock_on_for_case(
 ) -> list[PleadingPrecedent]:
     """The top matches for a case, shaped for a pleading's comparative section."""
     request = MatchRequest(case_id=case_id, limit=limit, language=language)
-    results, cases = _knock_on(session, principal, request)
+    matched = _knock_on(session, principal, request)
+    results, cases = matched.results, matched.precedents
     return [
         PleadingPrecedent(
             case_id=r.precedent.id,

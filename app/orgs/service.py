@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.alerts import service as alerts
 from app.audit import service as audit
 from app.auth import passwords
 from app.auth import repository as auth_repository
@@ -378,6 +379,7 @@ def add_membership(
     membership = Membership(user_id=user.id, organisation_id=org.id, role=role)
     session.add(membership)
     session.flush()
+    alerts.ensure_defaults(session, user.id, org.id, role, now)
     _membership_event(session, principal, org, user, "membership.create", None, role, now=now)
     _notify(session, principal, "joined", user, org, now=now, role=role.value)
     return membership
@@ -449,6 +451,7 @@ def change_role(
         _keep_an_admin(session, org, user_id)
     before = membership.role
     membership.role = body.role
+    alerts.ensure_defaults(session, user_id, org.id, body.role, now)
     user = _user(session, user_id)
     auth_service.revoke_everything(session, user, now)
     _membership_event(

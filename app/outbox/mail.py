@@ -7,7 +7,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.config import ConfigError, Settings
@@ -21,6 +21,26 @@ class Mail:
     to: str
     subject: str
     body: str
+    html: str | None = None  # an HTML alternative to the plain text
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. List-Unsubscribe
+
+    def as_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"to": self.to, "subject": self.subject, "body": self.body}
+        if self.html is not None:
+            payload["html"] = self.html
+        if self.headers:
+            payload["headers"] = [list(h) for h in self.headers]
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> Mail:
+        return cls(
+            to=payload["to"],
+            subject=payload["subject"],
+            body=payload["body"],
+            html=payload.get("html"),
+            headers=tuple((str(k), str(v)) for k, v in payload.get("headers", ())),
+        )
 
 
 class Mailer(Protocol):
@@ -46,7 +66,11 @@ class SmtpMailer:
         message["From"] = self.sender
         message["To"] = mail.to
         message["Subject"] = mail.subject
+        for name, value in mail.headers:
+            message[name] = value
         message.set_content(mail.body)
+        if mail.html is not None:
+            message.add_alternative(mail.html, subtype="html")
         context = ssl.create_default_context()
         smtp: smtplib.SMTP = (
             smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS, context=context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +23,18 @@ log = logging.getLogger("comity.outbox")
 MAIL_TOPIC = "mail"
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=1)
+FIRST_RETRY = timedelta(seconds=30)
 
-Handler = Callable[[Session, Mapping[str, Any], Mailer, datetime], None]
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """A handler's answer when its attempt failed but what it wrote must stay (a delivery
+    log, a failure count): the message is retried on the schedule, the savepoint kept."""
+
+    error: str
+
+
+Handler = Callable[[Session, Mapping[str, Any], Mailer, datetime], Retry | None]
 
 
 def enqueue(
@@ -43,17 +54,16 @@ def enqueue(
 
 
 def enqueue_mail(session: Session, mail: Mail, *, now: datetime) -> None:
-    enqueue(
-        session, MAIL_TOPIC, {"to": mail.to, "subject": mail.subject, "body": mail.body}, now=now
-    )
+    enqueue(session, MAIL_TOPIC, mail.as_payload(), now=now)
 
 
 def send_mail(session: Session, payload: Mapping[str, Any], mailer: Mailer, now: datetime) -> None:
-    mailer.send(Mail(to=payload["to"], subject=payload["subject"], body=payload["body"]))
+    mailer.send(Mail.from_payload(payload))
 
 
-def backoff(attempts: int) -> timedelta:
-    return min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+def backoff(attempts: int, first: timedelta = FIRST_RETRY) -> timedelta:
+    """The delay before attempt `attempts + 1`: first, then doubling, at most an hour."""
+    return min(first * 2 ** (attempts - 1), MAX_BACKOFF)
 
 
 def drain_batch(
@@ -63,6 +73,7 @@ def drain_batch(
     *,
     now: datetime,
     limit: int = 50,
+    first_retry: timedelta = FIRST_RETRY,
 ) -> int:
     """Handle up to `limit` due messages; returns how many were claimed."""
     rows = list(
@@ -81,15 +92,20 @@ def drain_batch(
     for row in rows:
         try:
             with session.begin_nested():
-                handlers[row.topic](session, row.payload, mailer, now)
+                retry = handlers[row.topic](session, row.payload, mailer, now)
         except Exception as exc:  # a failed delivery is retried, never lost
-            row.attempts += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.failed_at = now
-            else:
-                row.available_at = now + backoff(row.attempts)
-            log.warning("outbox delivery failed", extra={"id": row.id, "topic": row.topic})
-        else:
+            retry = Retry(f"{type(exc).__name__}: {exc}")
+        if retry is None:
             row.delivered_at = now
+            continue
+        row.attempts += 1
+        row.last_error = retry.error[:500]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.failed_at = now
+        else:
+            row.available_at = now + backoff(row.attempts, first_retry)
+        log.warning(
+            "outbox delivery failed",
+            extra={"id": row.id, "topic": row.topic, "error": row.last_error},
+        )
     return len(rows)

@@ -1,0 +1,1 @@
+"""Organisations' webhooks, signed as the Standard Webhooks specification says."""

@@ -1,0 +1,115 @@
+"""All SQL of webhooks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from app.orgs.models import Organisation
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+
+def endpoints_of(session: Session, org_ids: Iterable[uuid.UUID]) -> list[WebhookEndpoint]:
+    return list(
+        session.scalars(
+            select(WebhookEndpoint)
+            .where(WebhookEndpoint.organisation_id.in_(sorted(org_ids)))
+            .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
+        )
+    )
+
+
+def endpoint(
+    session: Session, endpoint_id: uuid.UUID, org_ids: Iterable[uuid.UUID], *, lock: bool = False
+) -> WebhookEndpoint | None:
+    query = select(WebhookEndpoint).where(
+        WebhookEndpoint.id == endpoint_id, WebhookEndpoint.organisation_id.in_(sorted(org_ids))
+    )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def subscribed(
+    session: Session, org_ids: Iterable[uuid.UUID] | None, event_type: str
+) -> list[WebhookEndpoint]:
+    """The enabled endpoints that take event_type, of these organisations (None: of every
+    active organisation)."""
+    query = (
+        select(WebhookEndpoint)
+        .join(Organisation, Organisation.id == WebhookEndpoint.organisation_id)
+        .where(
+            Organisation.active.is_(True),
+            WebhookEndpoint.disabled_at.is_(None),
+            WebhookEndpoint.events.contains([event_type]),
+        )
+    )
+    if org_ids is not None:
+        query = query.where(WebhookEndpoint.organisation_id.in_(sorted(org_ids)))
+    return list(session.scalars(query))
+
+
+def add_delivery(
+    session: Session, endpoint_id: uuid.UUID, event: dict[str, object], now: datetime
+) -> uuid.UUID | None:
+    """A delivery of event to the endpoint, once: a redelivered event adds nothing."""
+    return session.scalar(
+        pg_insert(WebhookDelivery)
+        .values(
+            id=uuid.uuid4(),
+            endpoint_id=endpoint_id,
+            event_id=event["id"],
+            event_type=event["type"],
+            body=event,
+            status=DeliveryStatus.pending,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(WebhookDelivery.id)
+    )
+
+
+def delivery_for_update(session: Session, delivery_id: uuid.UUID) -> WebhookDelivery | None:
+    return session.scalar(
+        select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+    )
+
+
+def endpoint_for_update(session: Session, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
+    return session.scalar(
+        select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).with_for_update()
+    )
+
+
+def deliveries(
+    session: Session,
+    endpoint_id: uuid.UUID,
+    *,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[WebhookDelivery]:
+    query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    if before is not None:
+        created, last = before
+        query = query.where(
+            (WebhookDelivery.created_at < created)
+            | ((WebhookDelivery.created_at == created) & (WebhookDelivery.id > last))
+        )
+    return list(
+        session.scalars(
+            query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id).limit(limit)
+        )
+    )
+
+
+def delivery(
+    session: Session, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
+) -> WebhookDelivery | None:
+    return session.scalar(
+        select(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint_id
+        )
+    )
