@@ -6,6 +6,7 @@ the API. Cells for tenant-owned objects vary by visibility; others give one row 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.alerts.models import Notification, Rate, Subscription, SubscriptionKind
 from app.auth.models import ApiToken, UserAccount
 from app.cases.models import (
     CaseCitation,
@@ -38,6 +40,7 @@ from app.pleadings.models import (
     PleadingVersion,
 )
 from app.reference.models import CrosswalkRow, Forum, Instrument, RightConcept
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.conftest import TEST_DATA_KEY
 from tests.factories import access_token, bearer, make_case, make_org, make_pleading, make_user
 
@@ -210,6 +213,64 @@ def _foreign_feed(w: World, _: Visibility | None) -> Call:
     w.session.add(feed)
     w.session.flush()
     return Call("DELETE", f"/api/v1/me/calendar-feeds/{feed.id}")
+
+
+def _webhook(w: World) -> WebhookEndpoint:
+    endpoint_id = uuid.uuid4()
+    endpoint = WebhookEndpoint(
+        id=endpoint_id,
+        organisation_id=w.owner.id,
+        url="https://hooks.example.org/comity",
+        events=["case.updated"],
+        secret=Keyring.parse(TEST_DATA_KEY).encrypt(b"whsec_x", b"webhook:" + endpoint_id.bytes),
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    w.session.add(endpoint)
+    w.session.flush()
+    return endpoint
+
+
+def _delivery(w: World) -> str:
+    endpoint = _webhook(w)
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id,
+        event_id="msg_x",
+        event_type="case.updated",
+        body={},
+        status=DeliveryStatus.failed,
+        created_at=utcnow(),
+    )
+    w.session.add(delivery)
+    w.session.flush()
+    return f"/api/v1/webhooks/{endpoint.id}/deliveries/{delivery.id}/resend"
+
+
+def _admins_subscription(w: World) -> str:
+    sub = Subscription(
+        user_id=w.users["admin"].id,
+        kind=SubscriptionKind.open_case_wins,
+        organisation_id=w.owner.id,
+        rate=Rate.daily,
+        created_at=utcnow(),
+    )
+    w.session.add(sub)
+    w.session.flush()
+    return f"/api/v1/subscriptions/{sub.id}"
+
+
+def _admins_notification(w: World) -> str:
+    note = Notification(
+        user_id=w.users["admin"].id,
+        event_id="msg_y",
+        type="webhook.disabled",
+        rate=Rate.immediate,
+        data={"params": {"url": "https://hooks.example.org", "failures": 3}},
+        created_at=utcnow(),
+    )
+    w.session.add(note)
+    w.session.flush()
+    return f"/api/v1/notifications/{note.id}/read"
 
 
 def _party(w: World, v: Visibility | None) -> tuple[Any, Any]:
@@ -839,6 +900,84 @@ MATRIX: dict[tuple[str, str], tuple[Scenario, Expect | dict[Visibility, Expect]]
     ),
     **CASE_MATRIX,
     **PLEADING_MATRIX,
+    ("GET", "/api/v1/subscriptions"): (
+        lambda w, v: Call("GET", "/api/v1/subscriptions"),
+        signed_in(200),
+    ),
+    ("POST", "/api/v1/subscriptions"): (
+        lambda w, v: Call(
+            "POST",
+            "/api/v1/subscriptions",
+            json={"kind": "open_case_wins", "organisation_id": str(w.owner.id)},
+        ),
+        {**signed_in(201), "other_org": 403, "hub_admin": 403},
+    ),
+    ("POST", "/api/v1/subscriptions/unsubscribe"): (
+        lambda w, v: Call(
+            "POST", "/api/v1/subscriptions/unsubscribe", json={"token": "AAAAAAAAAAAAAAAAAAAAAA.x"}
+        ),
+        everyone(404),
+    ),
+    **{
+        (method, "/api/v1/subscriptions/{subscription_id}"): (
+            _bound(lambda w, v, m, j: Call(m, _admins_subscription(w), json=j), m=method, j=body),
+            {**signed_in(404), "admin": ok},
+        )
+        for method, body, ok in (
+            ("GET", None, 200),
+            ("PATCH", {"rate": "weekly"}, 200),
+            ("DELETE", None, 204),
+        )
+    },
+    ("GET", "/api/v1/notifications"): (
+        lambda w, v: Call("GET", "/api/v1/notifications"),
+        signed_in(200),
+    ),
+    ("GET", "/api/v1/notifications/count"): (
+        lambda w, v: Call("GET", "/api/v1/notifications/count"),
+        signed_in(200),
+    ),
+    ("POST", "/api/v1/notifications/read-all"): (
+        lambda w, v: Call("POST", "/api/v1/notifications/read-all"),
+        signed_in(200),
+    ),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): (
+        lambda w, v: Call("POST", _admins_notification(w)),
+        {**signed_in(404), "admin": 200},
+    ),
+    ("GET", "/api/v1/webhooks"): (lambda w, v: Call("GET", "/api/v1/webhooks"), signed_in(200)),
+    ("POST", "/api/v1/webhooks"): (
+        lambda w, v: Call(
+            "POST",
+            "/api/v1/webhooks",
+            json={"url": "https://hooks.example.org/in", "events": ["knock_on.new_win"]},
+        ),
+        {**signed_in(403), "admin": 201},
+    ),
+    **{
+        (method, f"/api/v1/webhooks/{{webhook_id}}{tail}"): (
+            _bound(
+                lambda w, v, m, t, j: Call(
+                    m, f"/api/v1/webhooks/{_webhook(w).id}{t}", json=j, headers={"If-Match": '"1"'}
+                ),
+                m=method,
+                t=tail,
+                j=body,
+            ),
+            {**signed_in(404), "admin": ok},
+        )
+        for method, tail, body, ok in (
+            ("GET", "", None, 200),
+            ("PATCH", "", {"events": ["case.updated", "deadline.reminder"]}, 200),
+            ("DELETE", "", None, 204),
+            ("POST", "/rotate-secret", None, 200),
+            ("GET", "/deliveries", None, 200),
+        )
+    },
+    ("POST", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/resend"): (
+        lambda w, v: Call("POST", _delivery(w)),
+        {**signed_in(404), "admin": 202},
+    ),
     ("PUT", f"{REF}/ratifications/{{state}}/{{instrument_id}}"): (
         lambda w, v: Call("PUT", f"{REF}/ratifications/CO/CAT-ART22", json={"status": "party"}),
         hub_admins(200),

@@ -187,8 +187,11 @@ def notifications(
     unread_only: bool,
     before: tuple[datetime, uuid.UUID] | None,
     limit: int,
+    types: list[str] | None = None,
 ) -> list[Notification]:
     query = select(Notification).where(Notification.user_id == user_id)
+    if types is not None:
+        query = query.where(Notification.type.in_(types))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     if before is not None:

@@ -114,17 +114,13 @@ def list_notifications(
     return service.list_notifications(session, principal, query, language=language)
 
 
-@router.get(
-    "/notifications/count", response_model=UnreadCount, responses=problem_responses(401)
-)
+@router.get("/notifications/count", response_model=UnreadCount, responses=problem_responses(401))
 def unread_count(session: SessionDep, principal: UserDep) -> UnreadCount:
     """How many notifications you have not read (the web header's badge)."""
     return UnreadCount(unread=service.unread_count(session, principal))
 
 
-@router.post(
-    "/notifications/read-all", response_model=Marked, responses=problem_responses(401)
-)
+@router.post("/notifications/read-all", response_model=Marked, responses=problem_responses(401))
 def mark_all_read(session: SessionDep, principal: UserDep) -> Marked:
     """Mark all your notifications read."""
     return Marked(marked=service.mark_all_read(session, principal, now=utcnow()))

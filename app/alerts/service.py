@@ -292,6 +292,26 @@ def mark_read(
     return _notification_read(found, language)
 
 
+def new_wins(
+    session: Session, principal: Principal, *, language: str, limit: int
+) -> list[NotificationRead]:
+    """The latest knock-on wins told to the user (the home page's list)."""
+    rows = repo.notifications(
+        session,
+        _user(principal),
+        unread_only=False,
+        before=None,
+        limit=limit,
+        types=[EventType.knock_on_new_win.value],
+    )
+    return [_notification_read(n, language) for n in rows]
+
+
+def regions(session: Session) -> list[str]:
+    """The systems a right-in-a-region alert may name."""
+    return sorted(matching_repo.system_codes(session))
+
+
 def mark_all_read(session: Session, principal: Principal, *, now: datetime) -> int:
     return repo.mark_read(session, _user(principal), None, now)
 
@@ -603,7 +623,9 @@ def reverse_knock_on(
 
 def _hits(session: Session, principal: Principal, search: dict[str, Any]) -> list[uuid.UUID]:
     params = {k: v for k, v in search.items() if k != "name"}
-    query = SearchQuery.model_validate({**params, "facets": False, "limit": 100, "sort": "newest"})
+    query = SearchQuery.model_validate(
+        {**params, "facets": False, "limit": 100, "sort": "-decided_on"}
+    )
     return [h.id for h in search_service.search(session, principal, query).items]
 
 

@@ -511,3 +511,16 @@ def citing_cases(
 
 def cases_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LegalCase]:
     return {c.id: c for c in session.scalars(select(LegalCase).where(LegalCase.id.in_(list(ids))))}
+
+
+def titles(
+    session: Session, principal: Principal, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The titles of the cases of ids that principal may read."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(LegalCase.id, LegalCase.title).where(LegalCase.id.in_(wanted), visible(principal))
+    )
+    return {i: str(t) for i, t in rows}

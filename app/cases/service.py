@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -779,6 +780,13 @@ def followed_updates(
         FollowedUpdate(**_update_read(u, names).model_dump(), case_id=u.case_id, case_title=t)
         for u, t in rows
     ]
+
+
+def case_titles(
+    session: Session, principal: Principal, ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, str]:
+    """The titles of the cases one may read among ids (for lists that name cases)."""
+    return repo.titles(session, principal, (i for i in ids if i is not None))
 
 
 def _signed_in(principal: Principal) -> uuid.UUID:

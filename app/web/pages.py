@@ -11,7 +11,9 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy.orm import Session
 
+from app.alerts import service as alerts_service
 from app.auth import service as auth_service
 from app.auth.dependencies import SettingsDep
 from app.auth.principal import ANONYMOUS, Principal
@@ -71,6 +73,7 @@ class Page:
     binding: str
     session_secret: str | None
     cookies: dict[str, str] = field(default_factory=dict)
+    unread: int = 0  # the header's badge: notifications not read yet
 
     @property
     def csrf(self) -> str:
@@ -107,12 +110,16 @@ async def get_page(request: Request, session: SessionDep, settings: SettingsDep)
         request.cookies.get(security.LANGUAGE_COOKIE), request.headers.get("accept-language")
     )
     if principal is not None and secret is not None:
-        me = await run_in_threadpool(auth_service.me, session, principal)
-        page = Page(request, settings, principal, language, me, secret, secret)
+        me, unread = await run_in_threadpool(_me_and_unread, session, principal)
+        page = Page(request, settings, principal, language, me, secret, secret, unread=unread)
     else:
         page = anonymous_page(request, language)
     request.scope[PAGE_KEY] = page
     return page
+
+
+def _me_and_unread(session: Session, principal: Principal) -> tuple[MeRead, int]:
+    return auth_service.me(session, principal), alerts_service.unread_count(session, principal)
 
 
 def anonymous_page(request: Request, language: str | None = None) -> Page:

@@ -14,6 +14,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import JsonValue, ValidationError
 
+from app.alerts import service as alerts_service
+from app.alerts.models import Rate, SubscriptionKind
+from app.alerts.schemas import (
+    NotificationQuery,
+    SavedSearch,
+    SubscriptionCreate,
+    SubscriptionPatch,
+)
 from app.audit import service as audit_service
 from app.audit.schemas import AuditQuery
 from app.auth import service as auth_service
@@ -53,6 +61,10 @@ from app.web.pages import FormPageDep, Page, PageDep, signed_in
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
+def N_(message: str) -> str:
+    return message
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path of this site: never another host (`//evil`, `https://...`)."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
@@ -82,7 +94,8 @@ def home(page: PageDep, session: SessionDep, next: str | None = None) -> Respons
         session, page.principal, CaseQuery(sort=CaseSort.decided_desc, limit=10)
     ).items
     followed = case_service.followed_updates(session, page.principal, limit=10)
-    return page.render("home.html", mine=mine, network=network, followed=followed)
+    wins = alerts_service.new_wins(session, page.principal, language=page.language, limit=5)
+    return page.render("home.html", mine=mine, network=network, followed=followed, wins=wins)
 
 
 @router.post("/sign-in")
@@ -803,3 +816,126 @@ def _state_names(session: Any, language: str) -> dict[str, str]:
     """States (not regional systems) by ISO code, named in the reader's language."""
     names = reference_service.state_names(session, language)
     return {code: name for code, name in names.items() if len(code) == 2}
+
+
+# ---------------------------------------------------------------- alerts
+
+
+@router.get("/notifications")
+def notifications(page: PageDep, session: SessionDep, cursor: str | None = None) -> Response:
+    principal = signed_in(page)
+    notes = alerts_service.list_notifications(
+        session, principal, NotificationQuery(cursor=cursor), language=page.language
+    )
+    return page.render("notifications.html", notes=notes)
+
+
+@router.post("/notifications/read-all")
+def read_all(page: FormPageDep, session: SessionDep) -> Response:
+    alerts_service.mark_all_read(session, signed_in(page), now=utcnow())
+    return page.redirect("/notifications")
+
+
+@router.post("/notifications/{notification_id}/read")
+def read_one(page: FormPageDep, session: SessionDep, notification_id: uuid.UUID) -> Response:
+    principal = signed_in(page)
+    alerts_service.mark_read(
+        session, principal, notification_id, language=page.language, now=utcnow()
+    )
+    return page.redirect("/notifications")
+
+
+RATES = (
+    (Rate.immediate, N_("At once")),
+    (Rate.daily, N_("Daily digest")),
+    (Rate.weekly, N_("Weekly digest")),
+)
+
+
+@router.get("/subscriptions")
+def subscriptions(page: PageDep, session: SessionDep) -> Response:
+    principal = signed_in(page)
+    assert page.me is not None
+    subs = alerts_service.list_subscriptions(session, principal)
+    titles = {
+        str(i): t
+        for i, t in case_service.case_titles(session, principal, [s.case_id for s in subs]).items()
+    }
+    gettext = i18n.translations(page.language).gettext
+    return page.render(
+        "subscriptions.html",
+        subscriptions=subs,
+        titles=titles,
+        orgs={str(m.organisation_id): m.organisation_name for m in page.me.memberships},
+        rights=reference_service.right_labels(session, page.language),
+        regions=alerts_service.regions(session),
+        rates=[(r.value, gettext(label)) for r, label in RATES],
+    )
+
+
+@router.post("/subscriptions/right")
+def subscribe_right(
+    page: FormPageDep,
+    session: SessionDep,
+    right_id: Annotated[str, Form(max_length=60)],
+    region: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    body = SubscriptionCreate(
+        kind=SubscriptionKind.right_region,
+        right_id=right_id,
+        region=region or None,
+        language=page.language,
+    )
+    alerts_service.create_subscription(session, signed_in(page), body, now=utcnow())
+    return page.redirect("/subscriptions")
+
+
+@router.post("/subscriptions/search")
+def save_search(
+    page: FormPageDep, session: SessionDep, query: Annotated[SavedSearch, Query()]
+) -> Response:
+    """Save the search in the page's address; its later hits are told."""
+    body = SubscriptionCreate(kind=SubscriptionKind.search, search=query, language=page.language)
+    alerts_service.create_subscription(session, signed_in(page), body, now=utcnow())
+    return page.redirect("/subscriptions")
+
+
+@router.post("/subscriptions/{subscription_id}")
+def change_subscription(
+    page: FormPageDep,
+    session: SessionDep,
+    subscription_id: uuid.UUID,
+    rate: Annotated[Rate, Form()],
+    enabled: Annotated[bool, Form()] = False,
+) -> Response:
+    patch = SubscriptionPatch(rate=rate, enabled=enabled)
+    alerts_service.patch_subscription(session, signed_in(page), subscription_id, patch)
+    return page.redirect("/subscriptions")
+
+
+@router.post("/subscriptions/{subscription_id}/delete")
+def stop_subscription(
+    page: FormPageDep, session: SessionDep, subscription_id: uuid.UUID
+) -> Response:
+    alerts_service.delete_subscription(session, signed_in(page), subscription_id)
+    return page.redirect("/subscriptions")
+
+
+@router.get("/unsubscribe")
+def unsubscribe_page(page: PageDep, token: Annotated[str, Query(max_length=200)]) -> Response:
+    """The page a mail's link opens: one button, so that a mail scanner following links
+    switches nothing off."""
+    return page.render("unsubscribe.html", token=token, done=False)
+
+
+@router.post("/unsubscribe")
+def unsubscribe(
+    page: PageDep,
+    session: SessionDep,
+    keyring: KeyringDep,
+    token: Annotated[str, Query(max_length=200)],
+) -> Response:
+    """The button, and RFC 8058 one-click unsubscribe from the mail client: the signed token
+    is the credential, so no sign-in and no CSRF token."""
+    alerts_service.unsubscribe(session, token, keyring=keyring)
+    return page.render("unsubscribe.html", token=token, done=True)

@@ -62,9 +62,7 @@ def get_webhook(
     return found
 
 
-@router.patch(
-    ONE, response_model=WebhookRead, responses=problem_responses(401, 404, 412, 422, 428)
-)
+@router.patch(ONE, response_model=WebhookRead, responses=problem_responses(401, 404, 412, 422, 428))
 def patch_webhook(
     webhook_id: uuid.UUID,
     body: WebhookPatch,
