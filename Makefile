@@ -21,6 +21,8 @@ run: install
 	$(COMITY) demo load
 	$(COMITY) pleadings load-demo
 	$(COMITY) demo accounts
+	@echo "A worker (alerts, webhooks, mail) runs beside the server; Ctrl-C stops both."
+	$(COMITY) worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(COMITY) serve --host 127.0.0.1 --port 8000
 
 test: install

@@ -41,6 +41,8 @@ invitations_cli = typer.Typer(no_args_is_help=True, help="Invitations to join or
 cli.add_typer(invitations_cli, name="invitations")
 keys_cli = typer.Typer(no_args_is_help=True, help="The keys that seal protected client data.")
 cli.add_typer(keys_cli, name="keys")
+knock_on_cli = typer.Typer(no_args_is_help=True, help="The reverse knock-on job.")
+cli.add_typer(knock_on_cli, name="knock-on")
 console = Console()
 
 
@@ -112,7 +114,8 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Drain what is due now, then exit.")] = False,
 ) -> None:
-    """Deliver the outbox (mail, invitations); run as many workers as you like."""
+    """Deliver the outbox (events, webhooks, mail, the reverse knock-on job) and run the
+    alerts' periodic jobs; run as many workers as you like, side by side."""
     import threading
 
     from app.worker import run
@@ -122,6 +125,30 @@ def worker(
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     delivered = run(get_settings(), stop=stop, once=once)
     console.print(f"Handled {delivered} outbox messages.")
+
+
+@knock_on_cli.command("warm")
+def knock_on_warm(
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Cases per transaction.")] = 50,
+) -> None:
+    """Match every open case once, so that the reverse knock-on job knows the score a new
+    win must beat in each (its watermark). Run after a deployment that changes weights or
+    reference data; the job also keeps them current as it runs."""
+    from rich.progress import Progress
+
+    from app.core.time import utcnow
+    from app.matching import reverse
+
+    with db.session_scope() as session:
+        cases = reverse.open_cases(session)
+    with Progress(console=console) as progress:
+        task = progress.add_task("Matching open cases", total=len(cases))
+        for start in range(0, len(cases), batch):
+            with db.session_scope() as session:
+                for case_id, owner in cases[start : start + batch]:
+                    reverse.match_and_mark(session, case_id, owner, now=utcnow())
+            progress.advance(task, len(cases[start : start + batch]))
+    console.print(f"Watermarks of {len(cases)} open cases are current.")
 
 
 @keys_cli.command("new")
@@ -145,6 +172,7 @@ def keys_rotate(
 
     from app.cases import service as cases
     from app.core.crypto import DecryptionError, load_keyring
+    from app.webhooks import service as webhooks
 
     keyring = load_keyring(get_settings())
     with db.session_scope() as session:
@@ -166,8 +194,12 @@ def keys_rotate(
             "add that key after the active one, and run again."
         )
     with db.session_scope() as session:
+        secrets = webhooks.reseal_secrets(session, keyring)
         left = cases.count_to_reseal(session, keyring)
-    console.print(f"Re-sealed {done} protected values under key {keyring.active!r}.")
+    console.print(
+        f"Re-sealed {done} protected values and {secrets} webhook secrets under key "
+        f"{keyring.active!r}."
+    )
     if left:
         _fail(
             f"{left} values were written under another key meanwhile (an API still running "

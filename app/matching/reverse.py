@@ -199,3 +199,8 @@ class _Bound:
             + w.authority * engine.authority_score(candidate)
             + w.reception * engine.reception_score(candidate)
         )
+
+
+def open_cases(session: Session) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(case, owner) of every open case: what `comity knock-on warm` matches."""
+    return repo.open_case_ids(session)

@@ -113,3 +113,7 @@ def delivery(
             WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint_id
         )
     )
+
+
+def all_endpoints(session: Session) -> list[WebhookEndpoint]:
+    return list(session.scalars(select(WebhookEndpoint).with_for_update()))

@@ -344,8 +344,28 @@ def _disable(session: Session, endpoint: WebhookEndpoint, now: datetime) -> None
         session,
         endpoint.organisation_id,
         Role.admin,
-        event_id=f"webhook-disabled:{endpoint.id}:{int(now.timestamp())}",
+        event_id=f"whd_{endpoint.id.hex}_{int(now.timestamp())}",
         type=DISABLED_NOTICE,
-        data={"webhook_id": str(endpoint.id), "url": endpoint.url},
+        data={
+            "params": {"url": endpoint.url, "failures": endpoint.consecutive_failures},
+            "webhook_id": str(endpoint.id),
+        },
         now=now,
     )
+
+
+def reseal_secrets(session: Session, keyring: Keyring) -> int:
+    """Seal every endpoint's secrets under the active key (`comity keys rotate`)."""
+    done = 0
+    for endpoint in repo.all_endpoints(session):
+        for column in ("secret", "previous_secret"):
+            sealed = getattr(endpoint, column)
+            if sealed is not None and keyring.key_id(sealed) != keyring.active:
+                setattr(
+                    endpoint,
+                    column,
+                    _seal(keyring, endpoint.id, _unseal(keyring, endpoint.id, sealed)),
+                )
+                done += 1
+    session.flush()
+    return done
