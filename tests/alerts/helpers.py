@@ -31,6 +31,7 @@ from app.worker import handlers
 class Received:
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)  # when the request began
 
     @property
     def json(self) -> Any:
@@ -57,11 +58,11 @@ def serve_receiver(receiver: Receiver) -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            if receiver.delay:
-                time.sleep(receiver.delay)
             with receiver.lock:
                 received = Received({k.lower(): v for k, v in self.headers.items()}, body)
                 receiver.received.append(received)
+            if receiver.delay:
+                time.sleep(receiver.delay)
             self.send_response(receiver.status)
             self.send_header("content-length", "0")
             self.end_headers()
