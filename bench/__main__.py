@@ -56,6 +56,12 @@ def _login_timing() -> list[Row]:
     return login_timing.run()
 
 
+def _alerts() -> list[Row]:
+    from bench import alerts_bench
+
+    return alerts_bench.run()
+
+
 def _backup() -> list[Row]:
     from bench import backup_bench
 
@@ -73,6 +79,7 @@ BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "backup": _backup,
     "web": _web,
     "login_timing": _login_timing,
+    "alerts": _alerts,
 }
 
 

@@ -177,6 +177,20 @@ class BenchDatabase:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
+    def process_env(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The environment of a Comity process (API, worker) on this database."""
+        return (
+            dict(os.environ)
+            | {
+                "COMITY_DATABASE_URL": self.url,
+                "COMITY_SECRET_KEY": self.secret_key,
+                "COMITY_DATA_KEY": self.data_key,
+                "COMITY_DATA_DIR": str(self._work_dir() / "data"),
+                "COMITY_LOG_LEVEL": "WARNING",
+            }
+            | dict(env or {})
+        )
+
     @contextmanager
     def serve(
         self, *, workers: int = 1, port: int | None = None, env: Mapping[str, str] | None = None
@@ -185,18 +199,8 @@ class BenchDatabase:
         (settings) added to its environment."""
         port = port or free_port()
         log_path = self._work_dir() / f"uvicorn-{port}.log"
-        env = (
-            os.environ
-            | {
-                "COMITY_DATABASE_URL": self.url,
-                "COMITY_SECRET_KEY": self.secret_key,
-                "COMITY_DATA_KEY": self.data_key,
-                "COMITY_DATA_DIR": str(self._work_dir() / "data"),
-                "COMITY_LOG_LEVEL": "WARNING",
-                "PGAPPNAME": API_APPLICATION_NAME,  # libpq's: tells the API's backends apart
-            }
-            | dict(env or {})
-        )
+        # PGAPPNAME is libpq's: it tells the API's backends apart.
+        env = self.process_env({"PGAPPNAME": API_APPLICATION_NAME, **(env or {})})
         command = [
             sys.executable,
             "-m",

@@ -154,4 +154,8 @@ class MatchWatermark(Base):
     case_version: Mapped[int] = mapped_column(Integer)
     threshold: Mapped[float] = mapped_column(Double)  # 0 when fewer than ten results
     top_text: Mapped[float] = mapped_column(Double)
+    # The facts' query terms and their weights: D's BM25 score for the case is their sum
+    # over D's postings, without reading the case again.
+    term_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    term_weights: Mapped[list[float]] = mapped_column(ARRAY(Double))
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -760,6 +760,8 @@ def set_watermark(session: Session, mark: MatchWatermark) -> None:
         "case_version": mark.case_version,
         "threshold": mark.threshold,
         "top_text": mark.top_text,
+        "term_ids": mark.term_ids,
+        "term_weights": mark.term_weights,
         "computed_at": mark.computed_at,
     }
     session.execute(
@@ -769,10 +771,19 @@ def set_watermark(session: Session, mark: MatchWatermark) -> None:
     )
 
 
-def bm25_of(session: Session, q: TextQuery, case_id: uuid.UUID) -> float:
-    """One case's BM25 score for the query: its postings of the query's terms."""
-    score = session.execute(bm25_scores(q, [case_id])).first()
-    return float(score[1]) if score else 0.0
+def term_scores(session: Session, case_id: uuid.UUID) -> dict[int, float]:
+    """What each of a case's terms adds to its BM25 score per unit of query weight (the
+    saturated, length-normalised term frequency of `bm25_scores`)."""
+    corpus = session.get(MatchCorpus, 1)
+    if corpus is None or corpus.docs == 0:
+        return {}
+    avgdl = corpus.total_len / corpus.docs
+    rows = session.execute(
+        select(CasePosting.term_id, CasePosting.tf, CasePosting.dl).where(
+            CasePosting.case_id == case_id
+        )
+    )
+    return {t: tf * (K1 + 1) / (tf + K1 * (1 - B) + K1 * B * dl / avgdl) for t, tf, dl in rows}
 
 
 def instruments_of_case(session: Session, case_id: uuid.UUID) -> set[str]:

@@ -8,17 +8,19 @@ open cases would take minutes, so three cheap steps come first:
 1. SQL keeps the open cases with a claim on a right D upheld (the claim's right, or a
    provision the crosswalk ties to it), owned by organisations that may read D, from
    another State than D's.
-2. Each case's watermark (`MatchWatermark`) holds the tenth score of its last full match.
-   An upper bound of D's score for the case is computed from D's exact BM25 score for the
-   case's facts, D's authority for the case's State and D's reception, with the legal
-   basis at its maximum. A bound below the watermark means D cannot enter: no match runs.
+2. Each case's watermark (`MatchWatermark`) holds the tenth score of its last full match,
+   and the query terms of its facts. An upper bound of D's score for the case comes from
+   D's exact BM25 score for those terms (over D's postings, read once: no query per case),
+   D's authority for the case's State and D's reception, with the legal basis at its
+   maximum. A bound below the watermark means D cannot enter: no match runs.
 3. The remaining cases (no watermark yet, a watermark older than the case's last edit, or
    a bound that reaches it) run the full matcher, which decides exactly and gives the
    reasons; its tenth score becomes the case's watermark.
 
-A watermark can only be too low where other decisions were removed since it was taken
-(then a case is matched once more than needed), or too high where weights or reference
-data changed (the worker's `comity knock-on warm` refreshes them all).
+A watermark below today's tenth score (wins added since) costs one full match too many. One
+above it (decisions of its top ten deleted, hidden or re-decided since, or new weights or
+reference data) misses a win that scores in between until it is refreshed: the job
+refreshes those it matches, and `comity knock-on warm` refreshes them all.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def cases_helped_by(
             if (
                 mark is not None
                 and mark.case_version == row.version
-                and bound.score(row, mark.top_text) < mark.threshold
+                and bound.score(row, mark) < mark.threshold
             ):
                 stats.screened_out += 1
                 continue
@@ -131,6 +133,7 @@ def match_and_mark(
     results = matched.results.results
     case = session.get(LegalCase, case_id)
     assert case is not None
+    q = matched.query
     repo.set_watermark(
         session,
         MatchWatermark(
@@ -138,6 +141,8 @@ def match_and_mark(
             case_version=case.version,
             threshold=results[-1].score if len(results) >= TOP else 0.0,
             top_text=matched.top_text,
+            term_ids=list(q.term_ids) if q else [],
+            term_weights=list(q.weights) if q else [],
             computed_at=now,
         ),
     )
@@ -152,16 +157,19 @@ class _Bound:
         self.features = repo.feature_rows(session, [decision_id])[decision_id]
         self.instruments = sorted(repo.instruments_of_case(session, decision_id)) or [None]
         self.weights = engine.Weights().normalised()
+        self.terms = repo.term_scores(session, decision_id)
         self.laws: dict[str, service.Law] = {}
         self.receptions: dict[uuid.UUID, Any] = {}
 
-    def score(self, row: Any, top_text: float) -> float:
-        subject = service._subject(
-            self.session, member_view(row.owner_org_id), MatchRequest(case_id=row.case_id)
+    def score(self, row: Any, mark: MatchWatermark) -> float:
+        # The decision's BM25 score for the case's facts: the case's query terms that the
+        # decision holds, weighted; 1 % above, for the corpus length moving since.
+        bm25 = 1.01 * sum(
+            w * self.terms[t]
+            for t, w in zip(mark.term_ids, mark.term_weights, strict=True)
+            if t in self.terms
         )
-        q = repo.text_query(self.session, subject.facts, subject.reading)
-        bm25 = repo.bm25_of(self.session, q, self.decision_id) if q else 0.0
-        text = 1.0 if bm25 >= top_text else bm25 / top_text
+        text = 1.0 if bm25 >= mark.top_text else bm25 / mark.top_text
         law = self.laws.get(row.target)
         if law is None:
             systems = repo.systems_of(self.session, row.target)

@@ -164,6 +164,7 @@ class Matched:
     results: MatchResults
     precedents: dict[uuid.UUID, LegalCase]
     top_text: float  # the best BM25 score among the candidates: what text scores count against
+    query: repo.TextQuery | None  # the facts' terms that the text scores came from
 
 
 def _knock_on(session: Session, principal: Principal, request: MatchRequest) -> Matched:
@@ -252,7 +253,8 @@ def _match(session: Session, principal: Principal, request: MatchRequest) -> Mat
         results=results,
         adverse=[_result(law, subject, precedents[i], legal[i], [], None) for i in adverse],
     )
-    return Matched(matched, precedents, max((c.text_score for c in candidates), default=0.0))
+    top_text = max((c.text_score for c in candidates), default=0.0)
+    return Matched(matched, precedents, top_text, q)
 
 
 def _one_per_proceeding(cases: dict[uuid.UUID, Any], pool: set[uuid.UUID]) -> set[uuid.UUID]:

@@ -67,6 +67,8 @@ def upgrade() -> None:
     sa.Column('case_version', sa.Integer(), nullable=False),
     sa.Column('threshold', sa.Double(), nullable=False),
     sa.Column('top_text', sa.Double(), nullable=False),
+    sa.Column('term_ids', postgresql.ARRAY(sa.Integer()), nullable=False),
+    sa.Column('term_weights', postgresql.ARRAY(sa.Double()), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['legal_case.id'], name=op.f('fk_match_watermark_case_id_legal_case'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_match_watermark'))
