@@ -33,7 +33,7 @@ def handlers(settings: Settings) -> Mapping[str, outbox.Handler]:
         org_service.INVITATION_TOPIC: functools.partial(
             org_service.deliver_invitation, settings=settings
         ),
-        events.EVENT_TOPIC: functools.partial(alerts.dispatch, settings=settings),
+        events.EVENT_TOPIC: functools.partial(alerts.dispatch, settings=settings, keyring=keyring),
         events.KNOCK_ON_TOPIC: alerts.reverse_knock_on,
         webhooks.DELIVERY_TOPIC: functools.partial(
             webhooks.deliver, settings=settings, keyring=keyring

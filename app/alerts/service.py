@@ -15,11 +15,11 @@ import hmac
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from app.alerts import messages
 from app.alerts import repository as repo
@@ -320,25 +320,59 @@ def mark_all_read(session: Session, principal: Principal, *, now: datetime) -> i
 
 
 @dataclass
-class _Readers:
-    """Who may read a case, asked once per user and organisation."""
+class _Fanout:
+    """One event on its way out: who may read what (asked once per user), notifications,
+    and webhook deliveries."""
 
     session: Session
+    event: Mapping[str, Any]
     now: datetime
-
-    def __post_init__(self) -> None:
-        self.principals: dict[uuid.UUID, Principal | None] = {}
-
-    def principal(self, user_id: uuid.UUID) -> Principal | None:
-        if user_id not in self.principals:
-            self.principals[user_id] = auth_service.principal_of(self.session, user_id, self.now)
-        return self.principals[user_id]
+    settings: Settings
+    keyring: Keyring
+    principals: dict[uuid.UUID, Principal | None] = field(default_factory=dict)
 
     def may_read(self, user_id: uuid.UUID, case: LegalCase, *, internal: bool = False) -> bool:
-        p = self.principal(user_id)
+        if user_id not in self.principals:
+            self.principals[user_id] = auth_service.principal_of(self.session, user_id, self.now)
+        p = self.principals[user_id]
         if p is None or case_repo.readable_case(self.session, p, case.id) is None:
             return False
         return not internal or case_policy.may_see_internal(p, case)
+
+    def notify(
+        self,
+        subs: list[Subscription] | dict[uuid.UUID, tuple[Rate, uuid.UUID | None]],
+        data: dict[str, Any],
+        *,
+        case_id: uuid.UUID | None,
+        type: str | None = None,
+    ) -> None:
+        """One notification per subscriber (a user at most once per event), at its rate."""
+        rates = subs if isinstance(subs, dict) else {s.user_id: (s.rate, s.id) for s in subs}
+        repo.add_notifications(
+            self.session,
+            rates,
+            event_id=self.event["id"],
+            type=type or self.event["type"],
+            data=data,
+            case_id=case_id,
+            now=self.now,
+            rates=rates,
+        )
+
+    def webhooks(self, org_ids: set[uuid.UUID] | None, body: dict[str, Any]) -> None:
+        webhooks.queue_deliveries(
+            self.session,
+            self.event,
+            org_ids,
+            body,
+            now=self.now,
+            settings=self.settings,
+            keyring=self.keyring,
+        )
+
+    def ref(self, case: LegalCase) -> dict[str, Any]:
+        return case_ref(case, self.settings)
 
 
 def case_ref(case: LegalCase, settings: Settings) -> dict[str, Any]:
@@ -355,116 +389,84 @@ def case_ref(case: LegalCase, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _readers_of(session: Session, case: LegalCase, internal: bool) -> set[uuid.UUID] | None:
+def _readers_of(case: LegalCase, internal: bool) -> set[uuid.UUID] | None:
     """The organisations whose webhooks may carry the case (None: every organisation)."""
     if internal or case.visibility is Visibility.private:
         return {case.owner_org_id}
     return None
 
 
+# What events read of a case: not its long texts.
+_HEADER = load_only(
+    LegalCase.title,
+    LegalCase.forum_id,
+    LegalCase.forum_jurisdiction,
+    LegalCase.respondent_states,
+    LegalCase.status,
+    LegalCase.outcome,
+    LegalCase.decided_on,
+    LegalCase.owner_org_id,
+    LegalCase.visibility,
+)
+
+
 def dispatch(
-    session: Session, event: Mapping[str, Any], mailer: Mailer, now: datetime, *, settings: Settings
+    session: Session,
+    event: Mapping[str, Any],
+    mailer: Mailer,
+    now: datetime,
+    *,
+    settings: Settings,
+    keyring: Keyring,
 ) -> None:
     """The outbox handler of events: notify the subscribers who may read the case, and
-    queue a delivery to each webhook of an organisation that may."""
+    deliver to each webhook of an organisation that may."""
     kind = EventType(event["type"])
-    case = session.get(LegalCase, uuid.UUID(event["case_id"])) if event.get("case_id") else None
-    if case is None and kind is not EventType.search_new_hits:
+    f = _Fanout(session, event, now, settings, keyring)
+    if kind is EventType.search_new_hits:
+        _search_hits(f)
+        return
+    case = session.get(LegalCase, uuid.UUID(event["case_id"]), options=[_HEADER])
+    if case is None:
         return  # deleted since: nothing to tell
-    readers = _Readers(session, now)
-    if kind in (EventType.case_updated, EventType.case_decision_recorded):
-        assert case is not None
-        _case_event(session, event, case, readers, settings, now)
-    elif kind is EventType.knock_on_new_win:
-        assert case is not None
-        _new_win(session, event, case, readers, settings, now)
+    if kind is EventType.knock_on_new_win:
+        _new_win(f, case)
     elif kind is EventType.deadline_reminder:
-        assert case is not None
-        _reminder(session, event, case, readers, settings, now)
+        _reminder(f, case)
     else:
-        _search_hits(session, event, readers, settings, now)
+        _case_event(f, case)
 
 
-def _notify(
-    session: Session,
-    event: Mapping[str, Any],
-    subs: list[Subscription] | dict[uuid.UUID, tuple[Rate, uuid.UUID | None]],
-    *,
-    type: str,
-    data: dict[str, Any],
-    case_id: uuid.UUID | None,
-    now: datetime,
-) -> None:
-    """One notification per subscriber (a user at most once per event), at its mail rate."""
-    rates = subs if isinstance(subs, dict) else {s.user_id: (s.rate, s.id) for s in subs}
-    repo.add_notifications(
-        session,
-        rates,
-        event_id=event["id"],
-        type=type,
-        data=data,
-        case_id=case_id,
-        now=now,
-        rates=rates,
-    )
-
-
-def _case_event(
-    session: Session,
-    event: Mapping[str, Any],
-    case: LegalCase,
-    readers: _Readers,
-    settings: Settings,
-    now: datetime,
-) -> None:
-    data = event["data"]
+def _case_event(f: _Fanout, case: LegalCase) -> None:
+    data = f.event["data"]
     update = data.get("update") or {}
     internal = bool(update.get("internal"))
     params = {"case": case.title, "date": update.get("occurred_on"), "kind": update.get("kind")}
     followers = [
         s
-        for s in repo.subscribers(session, SubscriptionKind.case, case_id=case.id)
-        if readers.may_read(s.user_id, case, internal=internal)
+        for s in repo.subscribers(f.session, SubscriptionKind.case, case_id=case.id)
+        if f.may_read(s.user_id, case, internal=internal)
     ]
-    _notify(
-        session,
-        event,
-        followers,
-        type=event["type"],
-        data={"params": params},
-        case_id=case.id,
-        now=now,
-    )
-    body = {"case": case_ref(case, settings), **data}
-    if event["type"] == EventType.case_decision_recorded and not internal:
-        _right_region(session, event, case, readers, settings, now)
-    webhooks.queue_deliveries(session, event, _readers_of(session, case, internal), body, now=now)
+    f.notify(followers, {"params": params}, case_id=case.id)
+    if f.event["type"] == EventType.case_decision_recorded and not internal:
+        _right_region(f, case)
+    f.webhooks(_readers_of(case, internal), {"case": f.ref(case), **data})
 
 
-def _right_region(
-    session: Session,
-    event: Mapping[str, Any],
-    case: LegalCase,
-    readers: _Readers,
-    settings: Settings,
-    now: datetime,
-) -> None:
+def _right_region(f: _Fanout, case: LegalCase) -> None:
     """Subscribers to new wins on a right (or provision) in a region the decision is of."""
-    rights, provisions = reverse.won_basis(session, case.id)
+    rights, provisions = reverse.won_basis(f.session, case.id)
     if not rights and not provisions:
         return
     regions = {case.forum_jurisdiction} | set(case.respondent_states)
     for state in list(regions):
-        regions |= matching_repo.systems_of(session, state)
-    subs = [
-        s
-        for s in repo.subscribers(session, SubscriptionKind.right_region)
-        if (s.right_id in rights or s.provision in provisions)
-        and (s.region is None or s.region in regions)
-        and readers.may_read(s.user_id, case)
-    ]
-    labels = matching_repo.labels(session).rights
-    for s in subs:
+        regions |= matching_repo.systems_of(f.session, state)
+    labels = matching_repo.labels(f.session).rights
+    for s in repo.subscribers(f.session, SubscriptionKind.right_region):
+        if not (s.right_id in rights or s.provision in provisions):
+            continue
+        if (s.region is not None and s.region not in regions) or not f.may_read(s.user_id, case):
+            continue
         params = {
             "right": labels.get(s.right_id or "", s.right_id or s.provision or ""),
             "region": s.region or "",
@@ -472,34 +474,19 @@ def _right_region(
             "forum": case.forum_id,
             "date": case.decided_on.isoformat() if case.decided_on else None,
         }
-        _notify(
-            session,
-            event,
-            [s],
-            type="right_region.new_win",
-            data={"params": params},
-            case_id=case.id,
-            now=now,
-        )
+        f.notify([s], {"params": params}, case_id=case.id, type="right_region.new_win")
 
 
-def _new_win(
-    session: Session,
-    event: Mapping[str, Any],
-    case: LegalCase,
-    readers: _Readers,
-    settings: Settings,
-    now: datetime,
-) -> None:
+def _new_win(f: _Fanout, case: LegalCase) -> None:
     """A new decision entered an open case's top ten: tell its organisation's watchers."""
-    data = event["data"]
-    precedent = session.get(LegalCase, uuid.UUID(data["precedent_id"]))
+    data = f.event["data"]
+    precedent = f.session.get(LegalCase, uuid.UUID(data["precedent_id"]))
     if precedent is None:
         return
     watchers = [
         s
-        for s in repo.wins_watchers(session, [case.owner_org_id])
-        if readers.may_read(s.user_id, case) and readers.may_read(s.user_id, precedent)
+        for s in repo.wins_watchers(f.session, [case.owner_org_id])
+        if f.may_read(s.user_id, case) and f.may_read(s.user_id, precedent)
     ]
     params = {
         "case": case.title,
@@ -508,40 +495,29 @@ def _new_win(
         "date": precedent.decided_on.isoformat() if precedent.decided_on else None,
         "rank": data["rank"],
     }
-    _notify(
-        session,
-        event,
+    f.notify(
         watchers,
-        type=event["type"],
-        data={"params": params, "reasons": data["reasons"], "precedent_id": data["precedent_id"]},
+        {"params": params, "reasons": data["reasons"], "precedent_id": data["precedent_id"]},
         case_id=case.id,
-        now=now,
     )
-    if case_repo.readable_case(session, member_view(case.owner_org_id), precedent.id) is None:
+    if case_repo.readable_case(f.session, member_view(case.owner_org_id), precedent.id) is None:
         return
     body = {
-        "case": case_ref(case, settings),
-        "precedent": case_ref(precedent, settings),
+        "case": f.ref(case),
+        "precedent": f.ref(precedent),
         "rank": data["rank"],
         "score": data["score"],
         "reasons": data["reasons"],
     }
-    webhooks.queue_deliveries(session, event, {case.owner_org_id}, body, now=now)
+    f.webhooks({case.owner_org_id}, body)
 
 
-def _reminder(
-    session: Session,
-    event: Mapping[str, Any],
-    case: LegalCase,
-    readers: _Readers,
-    settings: Settings,
-    now: datetime,
-) -> None:
-    data = event["data"]
+def _reminder(f: _Fanout, case: LegalCase) -> None:
+    data = f.event["data"]
     internal = bool(data.get("internal"))
-    members = repo.members(session, case.owner_org_id, Role.staff)
+    members = repo.members(f.session, case.owner_org_id, Role.staff)
     subs: dict[uuid.UUID, tuple[Rate, uuid.UUID | None]] = {
-        u: (Rate.immediate, None) for u in members if readers.may_read(u, case, internal=internal)
+        u: (Rate.immediate, None) for u in members if f.may_read(u, case, internal=internal)
     }
     params = {
         "case": case.title,
@@ -549,42 +525,27 @@ def _reminder(
         "date": data["due_on"],
         "days": data["days_before"],
     }
-    _notify(
-        session, event, subs, type=event["type"], data={"params": params}, case_id=case.id, now=now
-    )
-    webhooks.queue_deliveries(
-        session, event, {case.owner_org_id}, {"case": case_ref(case, settings), **data}, now=now
-    )
+    f.notify(subs, {"params": params}, case_id=case.id)
+    f.webhooks({case.owner_org_id}, {"case": f.ref(case), **data})
 
 
-def _search_hits(
-    session: Session, event: Mapping[str, Any], readers: _Readers, settings: Settings, now: datetime
-) -> None:
-    data = event["data"]
-    sub = session.get(Subscription, uuid.UUID(data["subscription_id"]))
+def _search_hits(f: _Fanout) -> None:
+    data = f.event["data"]
+    sub = f.session.get(Subscription, uuid.UUID(data["subscription_id"]))
     if sub is None or not sub.enabled:
         return
     params = {"search": data["search"], "count": len(data["hits"])}
-    _notify(
-        session,
-        event,
-        [sub],
-        type=event["type"],
-        data={"params": params, "hits": data["hits"]},
-        case_id=None,
-        now=now,
-    )
+    f.notify([sub], {"params": params, "hits": data["hits"]}, case_id=None)
     if sub.organisation_id is None:
         return
     view = member_view(sub.organisation_id)
     hits = [
-        case_ref(c, settings)
+        f.ref(c)
         for i in data["hits"]
-        if (c := case_repo.readable_case(session, view, uuid.UUID(i))) is not None
+        if (c := case_repo.readable_case(f.session, view, uuid.UUID(i))) is not None
     ]
     if hits:
-        body = {"search": data["search"], "hits": hits}
-        webhooks.queue_deliveries(session, event, {sub.organisation_id}, body, now=now)
+        f.webhooks({sub.organisation_id}, {"search": data["search"], "hits": hits})
 
 
 # ---------------------------------------------------------------- jobs (worker)
@@ -692,15 +653,12 @@ def _digest(
     keyring: Keyring,
 ) -> Mail | None:
     user = repo.user(session, user_id)
-    if user is None or not user.active:
+    principal = auth_service.principal_of(session, user_id, now)
+    if user is None or principal is None:
         return None
-    readers = _Readers(session, now)
-    kept = []
-    for n in rows:  # what the user may still read now, not only when it happened
-        case = session.get(LegalCase, n.case_id) if n.case_id else None
-        if n.case_id and (case is None or not readers.may_read(user_id, case)):
-            continue
-        kept.append(n)
+    readable = case_repo.titles(session, principal, (n.case_id for n in rows if n.case_id))
+    # What the user may still read now, not only when it happened.
+    kept = [n for n in rows if n.case_id is None or n.case_id in readable]
     if not kept:
         return None
     subs = {n.subscription_id for n in kept if n.subscription_id}

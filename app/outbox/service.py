@@ -32,6 +32,7 @@ class Retry:
     log, a failure count): the message is retried on the schedule, the savepoint kept."""
 
     error: str
+    at: datetime | None = None  # when to try again, if the handler keeps its own schedule
 
 
 Handler = Callable[[Session, Mapping[str, Any], Mailer, datetime], Retry | None]
@@ -100,10 +101,10 @@ def drain_batch(
             continue
         row.attempts += 1
         row.last_error = retry.error[:500]
-        if row.attempts >= MAX_ATTEMPTS:
+        if row.attempts >= MAX_ATTEMPTS and retry.at is None:
             row.failed_at = now
         else:
-            row.available_at = now + backoff(row.attempts, first_retry)
+            row.available_at = retry.at or now + backoff(row.attempts, first_retry)
         log.warning(
             "outbox delivery failed",
             extra={"id": row.id, "topic": row.topic, "error": row.last_error},

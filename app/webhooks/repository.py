@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from app.orgs.models import Organisation
-from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def endpoints_of(session: Session, org_ids: Iterable[uuid.UUID]) -> list[WebhookEndpoint]:
@@ -53,22 +54,23 @@ def subscribed(
 
 
 def add_delivery(
-    session: Session, endpoint_id: uuid.UUID, event: dict[str, object], now: datetime
+    session: Session, endpoint_id: uuid.UUID, event: dict[str, Any], outcome: dict[str, Any]
 ) -> uuid.UUID | None:
-    """A delivery of event to the endpoint, once: a redelivered event adds nothing."""
+    """Log the first attempt of event to the endpoint; an event logged before adds nothing
+    (None)."""
     return session.scalar(
-        pg_insert(WebhookDelivery)
+        pg_insert(WebhookDelivery.__table__)
         .values(
             id=uuid.uuid4(),
             endpoint_id=endpoint_id,
             event_id=event["id"],
             event_type=event["type"],
             body=event,
-            status=DeliveryStatus.pending,
-            created_at=now,
+            created_at=outcome["attempted_at"],
+            **outcome,
         )
         .on_conflict_do_nothing()
-        .returning(WebhookDelivery.id)
+        .returning(WebhookDelivery.__table__.c.id)
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -229,7 +230,6 @@ def resend(
     if found is None:
         raise NotFoundError("No such delivery.")
     found.status = DeliveryStatus.pending
-    found.attempts = 0
     outbox.enqueue(session, DELIVERY_TOPIC, {"delivery_id": str(found.id)}, now=now)
     session.flush()
     return DeliveryRead.model_validate(found)
@@ -256,17 +256,42 @@ def queue_deliveries(
     data: dict[str, Any],
     *,
     now: datetime,
+    settings: Settings,
+    keyring: Keyring,
 ) -> int:
     """A delivery to each enabled endpoint of these organisations (None: of any) that takes
-    the event."""
+    the event, attempted at once and logged; one that fails is retried from the outbox. An
+    event handled again (its worker died before committing) is sent again with the same
+    `webhook-id`, and logged once."""
     body = envelope(event, data)
-    queued = 0
-    for endpoint in repo.subscribed(session, org_ids, str(event["type"])):
-        delivery_id = repo.add_delivery(session, endpoint.id, body, now)
-        if delivery_id is not None:
-            outbox.enqueue(session, DELIVERY_TOPIC, {"delivery_id": str(delivery_id)}, now=now)
-            queued += 1
-    return queued
+    sent = 0
+    for endpoint in _subscribed(session, org_ids, str(event["type"])):
+        outcome = _attempt(session, endpoint, str(event["id"]), body, 1, now, settings, keyring)
+        delivery_id = repo.add_delivery(session, endpoint.id, body, outcome.values(now))
+        if delivery_id is not None and outcome.retry_at is not None:
+            outbox.enqueue(
+                session,
+                DELIVERY_TOPIC,
+                {"delivery_id": str(delivery_id)},
+                now=now,
+                available_at=outcome.retry_at,
+            )
+        sent += 1
+    return sent
+
+
+def _subscribed(
+    session: Session, org_ids: set[uuid.UUID] | None, event_type: str
+) -> list[WebhookEndpoint]:
+    """The endpoints for an event, read once per batch of the worker (its transaction)."""
+    cache: dict[Any, list[WebhookEndpoint]] = session.info.setdefault(_ENDPOINTS, {})
+    key = (frozenset(org_ids) if org_ids is not None else None, event_type)
+    if key not in cache:
+        cache[key] = repo.subscribed(session, org_ids, event_type)
+    return [e for e in cache[key] if e.disabled_at is None]
+
+
+_ENDPOINTS = "comity.webhook_endpoints"
 
 
 def _secrets(keyring: Keyring, endpoint: WebhookEndpoint, now: datetime) -> list[str]:
@@ -274,6 +299,67 @@ def _secrets(keyring: Keyring, endpoint: WebhookEndpoint, now: datetime) -> list
     if endpoint.previous_secret and endpoint.previous_until and endpoint.previous_until > now:
         current.append(_unseal(keyring, endpoint.id, endpoint.previous_secret))
     return current
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    attempts: int
+    status: DeliveryStatus
+    response_status: int | None
+    error: str | None
+    retry_at: datetime | None  # when to try again; None when delivered or given up
+
+    def values(self, now: datetime) -> dict[str, Any]:
+        return {
+            "attempts": self.attempts,
+            "status": self.status,
+            "response_status": self.response_status,
+            "last_error": self.error,
+            "attempted_at": now,
+            "delivered_at": now if self.status is DeliveryStatus.delivered else None,
+        }
+
+
+def _attempt(
+    session: Session,
+    endpoint: WebhookEndpoint,
+    event_id: str,
+    body: Mapping[str, Any],
+    attempt: int,
+    now: datetime,
+    settings: Settings,
+    keyring: Keyring,
+) -> _Outcome:
+    """POST the body, signed; count the endpoint's failures, disabling it at the threshold."""
+    raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    headers = signing.headers(_secrets(keyring, endpoint, now), event_id, int(now.timestamp()), raw)
+    status: int | None = None
+    try:
+        status = transport.post(
+            endpoint.url,
+            raw,
+            headers,
+            timeout=settings.webhook_timeout_seconds,
+            max_response_bytes=settings.webhook_max_response_bytes,
+            allow_private=settings.webhook_allow_private,
+        )
+        error = None if 200 <= status < 300 else f"the receiver answered {status}"
+    except (transport.DeliveryFailed, transport.BlockedAddress) as exc:
+        error = str(exc)
+    if error is None:
+        if endpoint.consecutive_failures:
+            endpoint.consecutive_failures = 0
+        return _Outcome(attempt, DeliveryStatus.delivered, status, None, None)
+    endpoint.consecutive_failures += 1
+    if endpoint.consecutive_failures >= settings.webhook_disable_after:
+        _disable(session, endpoint, now)
+        return _Outcome(attempt, DeliveryStatus.failed, status, error, None)
+    if attempt >= outbox.MAX_ATTEMPTS:
+        return _Outcome(attempt, DeliveryStatus.failed, status, error, None)
+    first = timedelta(seconds=settings.outbox_retry_seconds)
+    return _Outcome(
+        attempt, DeliveryStatus.pending, status, error, now + outbox.backoff(attempt, first)
+    )
 
 
 def deliver(
@@ -285,7 +371,8 @@ def deliver(
     settings: Settings,
     keyring: Keyring,
 ) -> Retry | None:
-    """The outbox handler: POST one delivery, record the outcome, retry or give up."""
+    """The outbox handler of retries and resends: POST one delivery again, record the
+    outcome, and come back on the schedule (30 s, then doubling) or give up."""
     delivery = repo.delivery_for_update(session, uuid.UUID(str(payload["delivery_id"])))
     if delivery is None or delivery.status is not DeliveryStatus.pending:
         return None
@@ -293,43 +380,21 @@ def deliver(
     if endpoint is None or endpoint.disabled_at is not None:
         _give_up(delivery, "the endpoint is disabled")
         return None
-    body = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False).encode()
-    headers = signing.headers(
-        _secrets(keyring, endpoint, now), delivery.event_id, int(now.timestamp()), body
+    outcome = _attempt(
+        session,
+        endpoint,
+        delivery.event_id,
+        delivery.body,
+        delivery.attempts + 1,
+        now,
+        settings,
+        keyring,
     )
-    delivery.attempts += 1
-    delivery.attempted_at = now
-    try:
-        status = transport.post(
-            endpoint.url,
-            body,
-            headers,
-            timeout=settings.webhook_timeout_seconds,
-            max_response_bytes=settings.webhook_max_response_bytes,
-            allow_private=settings.webhook_allow_private,
-        )
-        error = None if 200 <= status < 300 else f"the receiver answered {status}"
-        delivery.response_status = status
-    except (transport.DeliveryFailed, transport.BlockedAddress) as exc:
-        error, delivery.response_status = str(exc), None
-    if error is None:
-        delivery.status, delivery.delivered_at, delivery.last_error = (
-            DeliveryStatus.delivered,
-            now,
-            None,
-        )
-        endpoint.consecutive_failures = 0
+    for key, value in outcome.values(now).items():
+        setattr(delivery, key, value)
+    if outcome.retry_at is None:
         return None
-    delivery.last_error = error
-    endpoint.consecutive_failures += 1
-    if endpoint.consecutive_failures >= settings.webhook_disable_after:
-        _disable(session, endpoint, now)
-        _give_up(delivery, error)
-        return None
-    if delivery.attempts >= outbox.MAX_ATTEMPTS:
-        _give_up(delivery, error)
-        return None
-    return Retry(error)
+    return Retry(outcome.error or "", at=outcome.retry_at)
 
 
 def _give_up(delivery: WebhookDelivery, error: str) -> None:

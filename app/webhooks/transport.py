@@ -12,6 +12,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -96,16 +97,23 @@ def post(
     allow_private: bool,
 ) -> int:
     """The receiver's status code; raises DeliveryFailed on a network error, a timeout or a
-    response over the cap, and BlockedAddress for a forbidden address."""
+    response over the cap, and BlockedAddress for a forbidden address.
+
+    Connections are kept alive per worker thread and checked address, so a busy endpoint is
+    not handshaken with for every event; one that the receiver closed meanwhile is opened
+    again once.
+    """
     target = parse(url)
     address = resolve(target, allow_private=allow_private)
-    try:
-        sock = socket.create_connection((address, target.port), timeout=timeout)
-        if target.scheme == "https":
-            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
-        connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
-        connection.sock = sock  # connected to the checked address, not a new lookup
+    key = (target.scheme, target.host, target.port, address)
+    pool: dict[tuple[str, str, int, str], http.client.HTTPConnection] = _POOL.__dict__.setdefault(
+        "connections", {}
+    )
+    for reused in (key in pool, False):
+        connection = pool.pop(key, None) if reused else None
         try:
+            connection = connection or _connect(target, address, timeout)
+            connection.sock.settimeout(timeout)  # type: ignore[union-attr]
             connection.request(
                 "POST",
                 target.path,
@@ -118,10 +126,38 @@ def post(
             )
             response = connection.getresponse()
             received = response.read(max_response_bytes + 1)
-        finally:
+        except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+            if connection is not None:
+                connection.close()
+            if reused:
+                continue  # the receiver closed a kept-alive connection: open a new one
+            raise DeliveryFailed("the receiver closed the connection") from None
+        except (OSError, http.client.HTTPException) as exc:
+            if connection is not None:
+                connection.close()
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+        if len(received) > max_response_bytes or response.will_close:
             connection.close()
-    except (OSError, http.client.HTTPException) as exc:
-        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
-    if len(received) > max_response_bytes:
-        raise DeliveryFailed(f"the response exceeds {max_response_bytes} bytes")
-    return response.status
+        else:
+            if len(pool) >= MAX_KEPT:
+                pool.pop(next(iter(pool))).close()
+            pool[key] = connection
+        if len(received) > max_response_bytes:
+            raise DeliveryFailed(f"the response exceeds {max_response_bytes} bytes")
+        return response.status
+    raise AssertionError("unreachable")
+
+
+_POOL = threading.local()
+MAX_KEPT = 32  # kept-alive connections per worker thread
+
+
+def _connect(target: Target, address: str, timeout: float) -> http.client.HTTPConnection:
+    sock = socket.create_connection((address, target.port), timeout=timeout)
+    # Small requests on a kept-alive connection would otherwise wait for delayed ACKs.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if target.scheme == "https":
+        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
+    connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+    connection.sock = sock  # connected to the checked address, not a new lookup
+    return connection
