@@ -53,6 +53,8 @@ INTRO = N_("Here is what happened on Comity since your last digest.")
 REASONS = N_("Why it can help:")
 OPEN = N_("Open in Comity")
 UNSUBSCRIBE = N_("Stop these alerts")
+OPEN_LINE = N_("Open in Comity: $url")
+UNSUBSCRIBE_LINE = N_("Stop these alerts: $url")
 MANAGE = N_("You receive this because of your subscriptions on Comity: $url")
 
 
@@ -100,7 +102,7 @@ def digest(
             "\n".join(
                 [f"* {line}"]
                 + ([f"  {_say(language, REASONS)}"] + [f"  - {r}" for r in why] if why else [])
-                + [f"  {_say(language, OPEN)}: {link}"]
+                + [f"  {_say(language, OPEN_LINE, url=link)}"]
             )
         )
         items_html = "".join(f"<li>{html.escape(r)}</li>" for r in why)
@@ -110,7 +112,7 @@ def digest(
             + f'<p><a href="{html.escape(link)}">{html.escape(_say(language, OPEN))}</a></p></li>'
         )
     footer = _say(language, MANAGE, url=manage_url)
-    stop = [f"{_say(language, UNSUBSCRIBE)}: {u}" for u in unsubscribe]
+    stop = [_say(language, UNSUBSCRIBE_LINE, url=u) for u in unsubscribe]
     text = "\n\n".join([*text_parts, footer, *stop]) + "\n"
     body = (
         f'<html lang="{language}"><body>'
