@@ -68,9 +68,10 @@ def sentence(type: str, data: Mapping[str, Any], language: str) -> str:
     params = dict(data.get("params", {}))
     if params.get("date"):
         params["date"] = i18n.date_text(_date(params["date"]), language)
-    if type == "case.updated" and "kind" in params:
+    kind = params.get("kind")
+    if type == "case.updated" and kind:
         type = "case.update_added"
-        params["kind"] = _say(language, UPDATE_KINDS.get(params["kind"], params["kind"]))
+        params["kind"] = _say(language, UPDATE_KINDS.get(str(kind), str(kind)))
     return _say(language, SENTENCES.get(type, "$case"), **params)
 
 

@@ -38,7 +38,7 @@ from app.cases import repository as case_repo
 from app.cases.models import LegalCase
 from app.config import Settings
 from app.core.crypto import Keyring
-from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.core.pagination import Page, after_newest_first, newest_first_cursor
 from app.errors import NotFoundError, PermissionDenied, ValidationFailed
 from app.matching import repository as matching_repo
 from app.matching import reverse
@@ -100,10 +100,14 @@ def create_subscription(
         if case_repo.readable_case(session, principal, body.case_id) is None:
             raise NotFoundError("No such case.")
         existing = repo.subscribers(
-            session, SubscriptionKind.case, user_id=user_id, case_id=body.case_id
+            session,
+            SubscriptionKind.case,
+            enabled_only=False,
+            user_id=user_id,
+            case_id=body.case_id,
         )
-        if existing:
-            return SubscriptionRead.model_validate(existing[0])
+        if existing:  # following again: the one subscription, on, at the rate asked now
+            return _switched_on(session, existing[0], body)
         sub.case_id = body.case_id
     elif body.kind is SubscriptionKind.search:
         assert body.search is not None
@@ -119,12 +123,14 @@ def create_subscription(
         if principal.role_in(org) is None:
             raise PermissionDenied("You are not a member of that organisation.")
         found = repo.subscribers(
-            session, SubscriptionKind.open_case_wins, user_id=user_id, organisation_id=org
+            session,
+            SubscriptionKind.open_case_wins,
+            enabled_only=False,
+            user_id=user_id,
+            organisation_id=org,
         )
         if found:
-            found[0].enabled, found[0].rate, found[0].language = True, body.rate, body.language
-            session.flush()
-            return SubscriptionRead.model_validate(found[0])
+            return _switched_on(session, found[0], body)
         sub.organisation_id = org
     else:
         if body.right_id is not None:
@@ -141,6 +147,12 @@ def create_subscription(
                 _require_system(session, body.region)
             sub.region = body.region
     session.add(sub)
+    session.flush()
+    return SubscriptionRead.model_validate(sub)
+
+
+def _switched_on(session: Session, sub: Subscription, body: SubscriptionCreate) -> SubscriptionRead:
+    sub.enabled, sub.rate, sub.language = True, body.rate, body.language
     session.flush()
     return SubscriptionRead.model_validate(sub)
 
@@ -256,19 +268,13 @@ def list_notifications(
     session: Session, principal: Principal, query: NotificationQuery, *, language: str
 ) -> Page[NotificationRead]:
     """The user's notifications, newest first."""
-    before = None
-    if query.cursor:
-        try:
-            created, last = decode_cursor(query.cursor)
-            before = (datetime.fromisoformat(str(created)), uuid.UUID(str(last)))
-        except (ValueError, TypeError) as exc:
-            raise ValidationFailed("The cursor is not valid.") from exc
+    before = after_newest_first(query.cursor) if query.cursor else None
     rows = repo.notifications(
         session, _user(principal), unread_only=query.unread, before=before, limit=query.limit + 1
     )
     items = [_notification_read(n, query.language or language) for n in rows[: query.limit]]
     more = len(rows) > query.limit
-    cursor = encode_cursor([items[-1].created_at.isoformat(), str(items[-1].id)]) if more else None
+    cursor = newest_first_cursor(items[-1].created_at, items[-1].id) if more else None
     return Page(items=items, next_cursor=cursor)
 
 
@@ -348,7 +354,9 @@ class _Fanout:
         type: str | None = None,
     ) -> None:
         """One notification per subscriber (a user at most once per event), at its rate."""
-        rates = subs if isinstance(subs, dict) else {s.user_id: (s.rate, s.id) for s in subs}
+        rates: dict[uuid.UUID, tuple[Rate, uuid.UUID | None]] = (
+            subs if isinstance(subs, dict) else {s.user_id: (s.rate, s.id) for s in subs}
+        )
         repo.add_notifications(
             self.session,
             rates,
@@ -572,6 +580,8 @@ def reverse_knock_on(
                 session,
                 EventType.knock_on_new_win,
                 case_id=h.case_id,
+                # One win is told once per open case, however often its findings are edited.
+                event_id=f"msg_{uuid.uuid5(uuid.UUID(raw), str(h.case_id)).hex}",
                 data={
                     "precedent_id": raw,
                     "rank": h.rank,

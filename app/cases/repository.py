@@ -439,9 +439,10 @@ def follow(session: Session, user_id: uuid.UUID, case_id: uuid.UUID, now: dateti
             language="en",
             created_at=now,
         )
-        .on_conflict_do_nothing(
+        .on_conflict_do_update(  # following again switches back on what a mail link stopped
             index_elements=["user_id", "case_id"],
             index_where=Subscription.kind == SubscriptionKind.case,
+            set_={"enabled": True},
         )
     )
 

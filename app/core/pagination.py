@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -37,3 +39,20 @@ def decode_cursor(cursor: str, kind: type[C]) -> C:
         "The cursor is not one this API issued.",
         errors=[FieldError(loc=["query", "cursor"], msg="invalid cursor", type="value_error")],
     )
+
+
+def newest_first_cursor(created_at: datetime, id: uuid.UUID) -> str:
+    """The cursor after a row of a list ordered by (created_at desc, id)."""
+    return encode_cursor([created_at.isoformat(), str(id)])
+
+
+def after_newest_first(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The (created_at, id) a `newest_first_cursor` names; a 422 for anything else."""
+    payload = decode_cursor(cursor, list)
+    try:
+        return datetime.fromisoformat(payload[0]), uuid.UUID(str(payload[1]))
+    except (IndexError, TypeError, ValueError) as exc:
+        raise ValidationFailed(
+            "The cursor is not one this API issued.",
+            errors=[FieldError(loc=["query", "cursor"], msg="invalid cursor", type="value_error")],
+        ) from exc

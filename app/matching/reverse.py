@@ -155,7 +155,10 @@ class _Bound:
     def __init__(self, session: Session, decision_id: uuid.UUID) -> None:
         self.session, self.decision_id = session, decision_id
         self.features = repo.feature_rows(session, [decision_id])[decision_id]
-        self.instruments = sorted(repo.instruments_of_case(session, decision_id)) or [None]
+        self.instruments: list[str | None] = [
+            *sorted(repo.instruments_of_case(session, decision_id))
+        ]
+        self.instruments = self.instruments or [None]  # the forum's first instrument
         self.weights = engine.Weights().normalised()
         self.terms = repo.term_scores(session, decision_id)
         self.laws: dict[str, service.Law] = {}

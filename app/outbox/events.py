@@ -40,9 +40,12 @@ def emit(
     data: dict[str, Any],
     now: datetime,
     once_key: str | None = None,
+    event_id: str | None = None,
 ) -> None:
     """Queue an event; with once_key, only the first of this transaction's events with that
-    key is queued (several edits to one case in one request are one `case.updated`)."""
+    key is queued (several edits to one case in one request are one `case.updated`). An
+    event_id made from what the event is about makes a repeat of it the same event, which
+    notifications and deliveries then hold once."""
     if once_key is not None:
         emitted: set[str] = session.info.setdefault(_EMITTED, set())
         if once_key in emitted:
@@ -52,7 +55,7 @@ def emit(
         session,
         EVENT_TOPIC,
         {
-            "id": new_event_id(),
+            "id": event_id or new_event_id(),
             "type": type.value,
             "timestamp": now.isoformat(),
             "case_id": str(case_id) if case_id else None,

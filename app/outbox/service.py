@@ -64,7 +64,8 @@ def send_mail(session: Session, payload: Mapping[str, Any], mailer: Mailer, now:
 
 def backoff(attempts: int, first: timedelta = FIRST_RETRY) -> timedelta:
     """The delay before attempt `attempts + 1`: first, then doubling, at most an hour."""
-    return min(first * 2 ** (attempts - 1), MAX_BACKOFF)
+    delay: timedelta = first * 2 ** (attempts - 1)
+    return min(delay, MAX_BACKOFF)
 
 
 def drain_batch(

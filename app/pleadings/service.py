@@ -24,7 +24,11 @@ from app.cases import service as case_service
 from app.cases.models import LegalCase, Outcome
 from app.core.crypto import Keyring
 from app.core.etag import check_version
-from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.core.pagination import (
+    Page,
+    after_newest_first,
+    newest_first_cursor,
+)
 from app.errors import (
     ConflictError,
     DomainError,
@@ -281,16 +285,7 @@ def list_pleadings(
         principal, query.model_dump(exclude={"cursor", "limit"}, mode="json")
     )
     if query.cursor:
-        payload = decode_cursor(query.cursor, list)
-        try:
-            created_at, last_id = datetime.fromisoformat(payload[0]), uuid.UUID(str(payload[1]))
-        except (IndexError, TypeError, ValueError) as exc:
-            raise ValidationFailed(
-                "The cursor is not one this API issued.",
-                errors=[
-                    FieldError(loc=["query", "cursor"], msg="invalid cursor", type="value_error")
-                ],
-            ) from exc
+        created_at, last_id = after_newest_first(query.cursor)
         stmt = stmt.where(
             tuple_(ModelPleading.created_at, ModelPleading.id) < tuple_(created_at, last_id)
         )
@@ -303,7 +298,7 @@ def list_pleadings(
     )
     more = len(rows) > query.limit
     rows = rows[: query.limit]
-    cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)]) if more else None
+    cursor = newest_first_cursor(rows[-1].created_at, rows[-1].id) if more else None
     return Page[PleadingSummary](items=_summaries(session, principal, rows), next_cursor=cursor)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -53,13 +53,17 @@ def subscribed(
     return list(session.scalars(query))
 
 
+# The table itself: a Core insert skips the ORM's bulk-insert bookkeeping on the hot path.
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)
+
+
 def add_delivery(
     session: Session, endpoint_id: uuid.UUID, event: dict[str, Any], outcome: dict[str, Any]
 ) -> uuid.UUID | None:
     """Log the first attempt of event to the endpoint; an event logged before adds nothing
     (None)."""
-    return session.scalar(
-        pg_insert(WebhookDelivery.__table__)
+    found: uuid.UUID | None = session.scalar(
+        pg_insert(_DELIVERIES)
         .values(
             id=uuid.uuid4(),
             endpoint_id=endpoint_id,
@@ -70,8 +74,9 @@ def add_delivery(
             **outcome,
         )
         .on_conflict_do_nothing()
-        .returning(WebhookDelivery.__table__.c.id)
+        .returning(_DELIVERIES.c.id)
     )
+    return found
 
 
 def delivery_for_update(session: Session, delivery_id: uuid.UUID) -> WebhookDelivery | None:

@@ -21,7 +21,7 @@ from app.auth.principal import Principal
 from app.config import Settings
 from app.core.crypto import Keyring
 from app.core.etag import check_version
-from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.core.pagination import Page, after_newest_first, newest_first_cursor
 from app.errors import FieldError, NotFoundError, PermissionDenied, ValidationFailed
 from app.orgs.models import Role
 from app.outbox import service as outbox
@@ -201,18 +201,13 @@ def list_deliveries(
 ) -> Page[DeliveryRead]:
     """The endpoint's deliveries, newest first."""
     endpoint = _endpoint(session, principal, endpoint_id)
-    before = None
-    if cursor:
-        created, last = decode_cursor(cursor)
-        before = (datetime.fromisoformat(created), uuid.UUID(str(last)))
+    before = after_newest_first(cursor) if cursor else None
     rows = repo.deliveries(session, endpoint.id, before=before, limit=limit + 1)
     page = [DeliveryRead.model_validate(r) for r in rows[:limit]]
     more = len(rows) > limit
     return Page(
         items=page,
-        next_cursor=encode_cursor([page[-1].created_at.isoformat(), str(page[-1].id)])
-        if more
-        else None,
+        next_cursor=newest_first_cursor(page[-1].created_at, page[-1].id) if more else None,
     )
 
 

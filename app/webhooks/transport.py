@@ -113,7 +113,7 @@ def post(
         connection = pool.pop(key, None) if reused else None
         try:
             connection = connection or _connect(target, address, timeout)
-            connection.sock.settimeout(timeout)  # type: ignore[union-attr]
+            connection.sock.settimeout(timeout)
             connection.request(
                 "POST",
                 target.path,

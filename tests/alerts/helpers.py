@@ -88,7 +88,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
@@ -118,7 +118,9 @@ def text_of(message: EmailMessage) -> tuple[str, str]:
     return plain.get_content(), html.get_content()
 
 
-def work(session: Session, settings: Settings, mailer: Mailer, *, now: datetime | None = None) -> int:
+def work(
+    session: Session, settings: Settings, mailer: Mailer, *, now: datetime | None = None
+) -> int:
     """What `comity worker --once` does, inside the test's transaction."""
     routes = handlers(settings)
     keyring = load_keyring(settings)

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.alerts import repository as alerts_repo
@@ -19,8 +18,9 @@ from app.auth.models import UserAccount
 from app.config import Settings
 from app.core.time import utcnow
 from app.orgs.models import Organisation, Role, Visibility
+from app.outbox import events
+from app.outbox import service as outbox
 from app.outbox.mail import mailer_for
-from app.outbox.models import OutboxMessage
 from app.webhooks import signing
 from tests.alerts.helpers import (
     Inbox,
@@ -73,7 +73,11 @@ def _open_detention_case(session: Session, org: Organisation) -> object:
         "detention at the border for months with no review by a judge.",
         holding="Pending.",
         claims=[
-            {"right_id": "liberty_arbitrary_detention", "provisions": ["ACHR:7"], "finding": "pending"}
+            {
+                "right_id": "liberty_arbitrary_detention",
+                "provisions": ["ACHR:7"],
+                "finding": "pending",
+            }
         ],
     )
 
@@ -162,6 +166,13 @@ class TestKnockOnAlerts:
         assert body["data"]["case"]["id"] == str(open_case.id)  # type: ignore[attr-defined]
         assert body["data"]["reasons"]
         assert delivery.headers["webhook-id"] == body["id"]
+
+        # The job again (the findings edited once more): the same win is not told twice.
+        outbox.enqueue(session, events.KNOCK_ON_TOPIC, {"case_ids": [str(win.id)]}, now=utcnow())  # type: ignore[attr-defined]
+        work(session, alert_settings, mailer_for(alert_settings))
+        notes = client.get("/api/v1/notifications", headers=as_user(lucia)).json()["items"]
+        assert [n["type"] for n in notes].count("knock_on.new_win") == 1
+        assert len(receiver.received) == 1
 
         inbox, _ = smtp
         [mail] = inbox.to("lucia@clinic.example.org")

@@ -22,9 +22,21 @@ WIN = {
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "New win for your open case Migrantes v. Colombia: A.B. v. Italy (ECTHR, Nov 20, 2026) now ranks #2"),
-        ("es", "Nueva victoria para su caso abierto Migrantes v. Colombia: A.B. v. Italy (ECTHR, 20 nov 2026)"),
-        ("fr", "Nouvelle victoire pour votre affaire en cours Migrantes v. Colombia : A.B. v. Italy (ECTHR, 20 nov. 2026)"),
+        (
+            "en",
+            "New win for your open case Migrantes v. Colombia: A.B. v. Italy "
+            "(ECTHR, Nov 20, 2026) now ranks #2",
+        ),
+        (
+            "es",
+            "Nueva victoria para su caso abierto Migrantes v. Colombia: A.B. v. Italy "
+            "(ECTHR, 20 nov 2026)",
+        ),
+        (
+            "fr",
+            "Nouvelle victoire pour votre affaire en cours Migrantes v. Colombia : "
+            "A.B. v. Italy (ECTHR, 20 nov. 2026)",
+        ),
     ],
 )
 def test_a_new_win_is_said_in_the_readers_language(language: str, expected: str) -> None:
@@ -33,7 +45,10 @@ def test_a_new_win_is_said_in_the_readers_language(language: str, expected: str)
 
 def test_an_update_names_its_kind_in_the_language() -> None:
     data = {"params": {"case": "X v. Y", "kind": "hearing", "date": "2026-12-01"}}
-    assert messages.sentence("case.updated", data, "es") == "Nueva entrada en X v. Y: una audiencia el 1 dic 2026."
+    assert (
+        messages.sentence("case.updated", data, "es")
+        == "Nueva entrada en X v. Y: una audiencia el 1 dic 2026."
+    )
 
 
 def test_a_digest_has_text_html_reasons_and_its_unsubscribe_links() -> None:

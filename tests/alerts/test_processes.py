@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -120,7 +121,9 @@ def tenant(engine: Engine, receiver: Receiver) -> Iterator[Tenant]:
 
 
 @pytest.fixture
-def start_worker(database_url: str, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+def start_worker(
+    database_url: str, tmp_path: Path
+) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
 
     def start(*args: str, **env: str) -> subprocess.Popen[bytes]:
@@ -200,7 +203,7 @@ def test_a_hanging_receiver_is_retried_on_schedule_then_disabled(
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.failed, 3)
     assert "timed out" in (delivery.last_error or "")
     arrivals = [r.at for r in receiver.received]
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert len(arrivals) == 3
     assert gaps[0] >= 0.3 + 0.5 and gaps[1] >= 0.3 + 1.0  # timeout, then 0.5 s, then 1 s
 

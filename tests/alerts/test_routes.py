@@ -42,9 +42,7 @@ def receiver() -> Iterator[Receiver]:
     yield from serve_receiver(Receiver())
 
 
-def _update(
-    client: TestClient, case_id: object, headers: dict[str, str], **body: object
-) -> None:
+def _update(client: TestClient, case_id: object, headers: dict[str, str], **body: object) -> None:
     r = client.post(
         f"/api/v1/cases/{case_id}/updates",
         json={"kind": "hearing", "occurred_on": "2026-12-01", "summary": "Heard.", **body},
@@ -62,7 +60,11 @@ class TestSubscriptions:
             {"kind": "case"},
             {"kind": "search"},
             {"kind": "right_region"},
-            {"kind": "right_region", "right_id": "liberty_arbitrary_detention", "provision": "ECHR:5"},
+            {
+                "kind": "right_region",
+                "right_id": "liberty_arbitrary_detention",
+                "provision": "ECHR:5",
+            },
             {"kind": "case", "case_id": "not-a-uuid"},
             {"kind": "case", "rate": "hourly"},
         ):
@@ -76,7 +78,11 @@ class TestSubscriptions:
         assert_problem(r, 422, "validation_error")
         r = client.post(
             "/api/v1/subscriptions",
-            json={"kind": "right_region", "right_id": "liberty_arbitrary_detention", "region": "XX"},
+            json={
+                "kind": "right_region",
+                "right_id": "liberty_arbitrary_detention",
+                "region": "XX",
+            },
             headers=as_user(user),
         )
         assert_problem(r, 422, "validation_error")
@@ -109,6 +115,13 @@ class TestSubscriptions:
         assert (r.json()["rate"], r.json()["language"]) == ("immediate", "es")
         assert client.delete(url, headers=as_user(user)).status_code == 204
         assert client.get(url, headers=as_user(user)).json()["enabled"] is False
+        again = client.post(
+            "/api/v1/subscriptions",
+            json={"kind": "open_case_wins", "organisation_id": str(org.id)},
+            headers=as_user(user),
+        )
+        assert again.status_code == 201 and again.json()["id"] == created["id"]
+        assert again.json()["enabled"] is True
         other = make_user(session, member_of=org, role=Role.litigator)
         assert_problem(client.get(url, headers=as_user(other)), 404, "not_found")
 
@@ -239,7 +252,10 @@ class TestDeadlineReminders:
         viewer = make_user(session, member_of=org, role=Role.viewer)
         case = make_case(session, org=org)
         deadline = CaseDeadline(
-            case_id=case.id, rule="manual", title="Application to the Court", due_on=date(2027, 1, 8)
+            case_id=case.id,
+            rule="manual",
+            title="Application to the Court",
+            due_on=date(2027, 1, 8),
         )
         session.add(deadline)
         session.flush()

@@ -37,7 +37,9 @@ def _open(session: Session, org: Organisation, state: str, right: str, provision
     )
 
 
-def _win(session: Session, org: Organisation, visibility: Visibility = Visibility.public) -> LegalCase:
+def _win(
+    session: Session, org: Organisation, visibility: Visibility = Visibility.public
+) -> LegalCase:
     return make_case(
         session,
         org=org,

@@ -44,9 +44,7 @@ def test_the_header_counts_unread_notifications_and_the_page_marks_them_read(
     page = client.get("/notifications")
     assert re.search(r'class="badge"[^>]*>2<', page.text)
     assert "Alpha v. Spain was updated." in page.text
-    r = client.post(
-        "/notifications/read-all", data={"csrf_token": csrf(client, "/notifications")}
-    )
+    r = client.post("/notifications/read-all", data={"csrf_token": csrf(client, "/notifications")})
     assert r.status_code == 200
     assert 'class="badge"' not in r.text
 
@@ -62,9 +60,7 @@ def test_alerts_change_rate_stop_and_save_a_search(client: TestClient, session: 
     client.post(f"/subscriptions/{sub.id}", data={"rate": "weekly", "csrf_token": token})
     stored = session.get(Subscription, sub.id)
     assert stored is not None and (stored.rate, stored.enabled) == (Rate.weekly, False)
-    r = client.post(
-        "/subscriptions/search?q=pushback&forum=ECTHR", data={"csrf_token": token}
-    )
+    r = client.post("/subscriptions/search?q=pushback&forum=ECTHR", data={"csrf_token": token})
     assert r.status_code == 200
     assert "Saved search" in r.text and "pushback" in r.text
     saved = [

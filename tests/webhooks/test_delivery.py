@@ -45,7 +45,8 @@ def failing() -> Iterator[Receiver]:
 
 def _hook(client: TestClient, headers: dict[str, str], url: str, *events: str) -> dict[str, str]:
     r = client.post(
-        "/api/v1/webhooks", json={"url": url, "events": list(events) or ["case.updated"]},
+        "/api/v1/webhooks",
+        json={"url": url, "events": list(events) or ["case.updated"]},
         headers=headers,
     )
     assert r.status_code == 201, r.text
@@ -78,9 +79,10 @@ class TestEndpoints:
         listed = client.get("/api/v1/webhooks", headers=as_user(admin)).json()
         assert [h["id"] for h in listed] == [created["id"]]
         assert "secret" not in listed[0]
-        assert created["secret"] not in client.get(
-            f"/api/v1/webhooks/{created['id']}", headers=as_user(admin)
-        ).text
+        assert (
+            created["secret"]
+            not in client.get(f"/api/v1/webhooks/{created['id']}", headers=as_user(admin)).text
+        )
 
     def test_changes_need_the_current_etag(
         self, client: TestClient, session: Session, as_user: Headers
@@ -90,7 +92,9 @@ class TestEndpoints:
         hook = _hook(client, as_user(admin), "https://hooks.example.org/in")
         url = f"/api/v1/webhooks/{hook['id']}"
         patch = {"events": ["case.updated", "knock_on.new_win"]}
-        assert_problem(client.patch(url, json=patch, headers=as_user(admin)), 428, "precondition_required")
+        assert_problem(
+            client.patch(url, json=patch, headers=as_user(admin)), 428, "precondition_required"
+        )
         ok = client.patch(url, json=patch, headers={**as_user(admin), "If-Match": '"1"'})
         assert ok.status_code == 200 and ok.headers["ETag"] == '"2"'
         stale = client.patch(url, json=patch, headers={**as_user(admin), "If-Match": '"1"'})

@@ -96,9 +96,7 @@ def chatty() -> Iterator[str]:
 def test_a_hanging_receiver_times_out(hanging: str) -> None:
     started = time.monotonic()
     with pytest.raises(transport.DeliveryFailed):
-        transport.post(
-            hanging, b"{}", {}, timeout=0.5, max_response_bytes=1024, allow_private=True
-        )
+        transport.post(hanging, b"{}", {}, timeout=0.5, max_response_bytes=1024, allow_private=True)
     assert time.monotonic() - started < 3
 
 
@@ -113,6 +111,10 @@ def test_a_closed_port_fails_cleanly() -> None:
         port = s.getsockname()[1]
     with pytest.raises(transport.DeliveryFailed):
         transport.post(
-            f"http://127.0.0.1:{port}/", b"{}", {}, timeout=1, max_response_bytes=1024,
+            f"http://127.0.0.1:{port}/",
+            b"{}",
+            {},
+            timeout=1,
+            max_response_bytes=1024,
             allow_private=True,
         )
