@@ -108,9 +108,13 @@ def subscription(
     )
 
 
-def subscribers(session: Session, kind: SubscriptionKind, **where: Any) -> list[Subscription]:
-    """The enabled subscriptions of kind whose columns equal where's values."""
-    query = select(Subscription).where(Subscription.kind == kind, Subscription.enabled.is_(True))
+def subscribers(
+    session: Session, kind: SubscriptionKind, *, enabled_only: bool = True, **where: Any
+) -> list[Subscription]:
+    """The (enabled) subscriptions of kind whose columns equal where's values."""
+    query = select(Subscription).where(Subscription.kind == kind)
+    if enabled_only:
+        query = query.where(Subscription.enabled.is_(True))
     for column, value in where.items():
         query = query.where(getattr(Subscription, column) == value)
     return list(session.scalars(query))

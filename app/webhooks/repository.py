@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from app.orgs.models import Organisation
-from app.webhooks.models import WebhookDelivery, WebhookEndpoint
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 
 def endpoints_of(session: Session, org_ids: Iterable[uuid.UUID]) -> list[WebhookEndpoint]:
@@ -58,9 +58,9 @@ _DELIVERIES = cast(Table, WebhookDelivery.__table__)
 
 
 def add_delivery(
-    session: Session, endpoint_id: uuid.UUID, event: dict[str, Any], outcome: dict[str, Any]
+    session: Session, endpoint_id: uuid.UUID, event: dict[str, Any], now: datetime
 ) -> uuid.UUID | None:
-    """Log the first attempt of event to the endpoint; an event logged before adds nothing
+    """Log event as pending for the endpoint, once: an event logged before adds nothing
     (None)."""
     found: uuid.UUID | None = session.scalar(
         pg_insert(_DELIVERIES)
@@ -70,13 +70,17 @@ def add_delivery(
             event_id=event["id"],
             event_type=event["type"],
             body=event,
-            created_at=outcome["attempted_at"],
-            **outcome,
+            status=DeliveryStatus.pending,
+            created_at=now,
         )
         .on_conflict_do_nothing()
         .returning(_DELIVERIES.c.id)
     )
     return found
+
+
+def record_attempt(session: Session, delivery_id: uuid.UUID, values: dict[str, Any]) -> None:
+    session.execute(_DELIVERIES.update().where(_DELIVERIES.c.id == delivery_id).values(values))
 
 
 def delivery_for_update(session: Session, delivery_id: uuid.UUID) -> WebhookDelivery | None:

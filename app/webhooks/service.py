@@ -256,14 +256,17 @@ def queue_deliveries(
 ) -> int:
     """A delivery to each enabled endpoint of these organisations (None: of any) that takes
     the event, attempted at once and logged; one that fails is retried from the outbox. An
-    event handled again (its worker died before committing) is sent again with the same
-    `webhook-id`, and logged once."""
+    event already logged for an endpoint is not sent to it again; one whose worker died
+    before committing is, with the same `webhook-id`."""
     body = envelope(event, data)
     sent = 0
     for endpoint in _subscribed(session, org_ids, str(event["type"])):
+        delivery_id = repo.add_delivery(session, endpoint.id, body, now)
+        if delivery_id is None:
+            continue  # this event reached this endpoint before: it is not sent again
         outcome = _attempt(session, endpoint, str(event["id"]), body, 1, now, settings, keyring)
-        delivery_id = repo.add_delivery(session, endpoint.id, body, outcome.values(now))
-        if delivery_id is not None and outcome.retry_at is not None:
+        repo.record_attempt(session, delivery_id, outcome.values(now))
+        if outcome.retry_at is not None:
             outbox.enqueue(
                 session,
                 DELIVERY_TOPIC,
