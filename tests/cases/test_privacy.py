@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import uuid
 from typing import Any
 
 import pytest
@@ -21,7 +22,9 @@ from app.cli import cli
 from app.config import get_settings
 from app.core.crypto import Keyring, new_key_spec
 from app.core.logging import JsonFormatter
+from app.core.time import utcnow
 from app.orgs.models import Role, Visibility
+from app.webhooks.models import WebhookEndpoint
 from tests.conftest import TEST_DATA_KEY
 from tests.factories import make_case, make_org, make_user
 from tests.helpers import assert_problem
@@ -122,6 +125,18 @@ class TestRotation:
             for party in parties:
                 value = test1.encrypt(f"secret {party.pseudonym}".encode(), party.id.bytes)
                 s.add(ProtectedPartyData(party_id=party.id, ciphertext=value))
+            hook_id = uuid.uuid4()
+            s.add(
+                WebhookEndpoint(
+                    id=hook_id,
+                    organisation_id=org.id,
+                    url="https://hooks.example.org/in",
+                    events=["case.updated"],
+                    secret=test1.encrypt(b"whsec_old", b"webhook:" + hook_id.bytes),
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                )
+            )
             s.commit()
         ids = [p.id for p in parties]
 
@@ -145,8 +160,14 @@ class TestRotation:
 
             done = rotate(f"{k2},{TEST_DATA_KEY}")
             assert done.exit_code == 0, done.output
-            assert "Re-sealed 3 protected values under key 'k2'" in done.output
+            assert "Re-sealed 3 protected values and 1 webhook secrets under key 'k2'" in (
+                done.output
+            )
             only_k2 = Keyring.parse(k2)
+            with Session(engine) as s:
+                hook = s.get(WebhookEndpoint, hook_id)
+                assert hook is not None
+                assert only_k2.decrypt(hook.secret, b"webhook:" + hook_id.bytes) == b"whsec_old"
             assert {pid: only_k2.decrypt(v, pid.bytes) for pid, v in sealed().items()} == {
                 p.id: f"secret {p.pseudonym}".encode() for p in parties
             }
