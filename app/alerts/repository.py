@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.alerts.models import Notification, Rate, Subscription, SubscriptionKind
 from app.auth.models import UserAccount
+from app.core.pagination import newest_first
 from app.orgs.models import Membership, Organisation, Role
 
 _AT_LEAST = {r: [x for x in Role if x.at_least(r)] for r in Role}
@@ -198,17 +199,8 @@ def notifications(
         query = query.where(Notification.type.in_(types))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    if before is not None:
-        created, last = before
-        query = query.where(
-            (Notification.created_at < created)
-            | ((Notification.created_at == created) & (Notification.id > last))
-        )
-    return list(
-        session.scalars(
-            query.order_by(Notification.created_at.desc(), Notification.id).limit(limit)
-        )
-    )
+    query = newest_first(query, Notification.created_at, Notification.id, before)
+    return list(session.scalars(query.limit(limit)))
 
 
 def unread_count(session: Session, user_id: uuid.UUID) -> int:

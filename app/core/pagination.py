@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import Select
 
 from app.errors import FieldError, ValidationFailed
 
@@ -56,3 +57,13 @@ def after_newest_first(cursor: str) -> tuple[datetime, uuid.UUID]:
             "The cursor is not one this API issued.",
             errors=[FieldError(loc=["query", "cursor"], msg="invalid cursor", type="value_error")],
         ) from exc
+
+
+def newest_first(
+    query: Select[Any], created_at: Any, id: Any, before: tuple[datetime, uuid.UUID] | None
+) -> Select[Any]:
+    """query ordered newest first (ties by id), after the row `before` names, if any."""
+    if before is not None:
+        created, last = before
+        query = query.where((created_at < created) | ((created_at == created) & (id > last)))
+    return query.order_by(created_at.desc(), id)

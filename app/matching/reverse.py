@@ -26,7 +26,7 @@ refreshes those it matches, and `comity knock-on warm` refreshes them all.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -60,7 +60,6 @@ class Stats:
     screened_out: int = 0  # skipped: the bound cannot reach their watermark
     matched: int = 0  # the full matcher ran
     helped: int = 0
-    per_org: dict[uuid.UUID, int] = field(default_factory=dict)
 
 
 def won_basis(session: Session, case_id: uuid.UUID) -> tuple[set[str], set[str]]:
@@ -117,7 +116,6 @@ def cases_helped_by(
             for rank, result in enumerate(found, start=1):
                 if result.precedent.id == decision.id:
                     helped.append(Helped(row.case_id, row.owner_org_id, rank, result))
-                    stats.per_org[row.owner_org_id] = stats.per_org.get(row.owner_org_id, 0) + 1
                     break
     stats.helped = len(helped)
     return helped, stats

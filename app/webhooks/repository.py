@@ -11,6 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from app.core.pagination import newest_first
 from app.orgs.models import Organisation
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
@@ -103,17 +104,8 @@ def deliveries(
     limit: int,
 ) -> list[WebhookDelivery]:
     query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    if before is not None:
-        created, last = before
-        query = query.where(
-            (WebhookDelivery.created_at < created)
-            | ((WebhookDelivery.created_at == created) & (WebhookDelivery.id > last))
-        )
-    return list(
-        session.scalars(
-            query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id).limit(limit)
-        )
-    )
+    query = newest_first(query, WebhookDelivery.created_at, WebhookDelivery.id, before)
+    return list(session.scalars(query.limit(limit)))
 
 
 def delivery(

@@ -186,7 +186,7 @@ class TestKnockOnAlerts:
         subs = client.get("/api/v1/subscriptions", headers=as_user(lucia)).json()
         assert [s["enabled"] for s in subs if s["kind"] == "open_case_wins"] == [False]
 
-    def test_a_private_win_or_an_unrelated_case_tells_nobody(
+    def test_a_private_win_of_another_organisation_tells_nobody(
         self,
         client: TestClient,
         session: Session,

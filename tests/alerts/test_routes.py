@@ -25,7 +25,7 @@ from app.outbox.models import OutboxMessage
 from app.webhooks.models import WebhookDelivery
 from tests.alerts.helpers import Receiver, serve_receiver, with_settings, work
 from tests.factories import make_case, make_org, make_user
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, post_update
 from tests.orgs.test_membership_attacks import RecordingMailer
 
 Headers = Callable[[UserAccount], dict[str, str]]
@@ -40,15 +40,6 @@ def loopback(app: FastAPI) -> Iterator[Settings]:
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     yield from serve_receiver(Receiver())
-
-
-def _update(client: TestClient, case_id: object, headers: dict[str, str], **body: object) -> None:
-    r = client.post(
-        f"/api/v1/cases/{case_id}/updates",
-        json={"kind": "hearing", "occurred_on": "2026-12-01", "summary": "Heard.", **body},
-        headers=headers,
-    )
-    assert r.status_code == 201, r.text
 
 
 class TestSubscriptions:
@@ -168,8 +159,8 @@ class TestFollowedCases:
         receiver.received.clear()
         mailer.sent.clear()
 
-        _update(client, case.id, as_user(litigator), summary="Public hearing.")
-        _update(client, case.id, as_user(litigator), summary="Our strategy.", internal=True)
+        post_update(client, case.id, as_user(litigator), summary="Public hearing.")
+        post_update(client, case.id, as_user(litigator), summary="Our strategy.", internal=True)
         work(session, loopback, mailer)
 
         def sentences(user: UserAccount) -> list[str]:
@@ -204,7 +195,7 @@ class TestFollowedCases:
             headers={**as_user(admin), "If-Match": got.headers["ETag"]},
         )
         assert r.status_code == 200, r.text
-        _update(client, case.id, as_user(admin))
+        post_update(client, case.id, as_user(admin))
         work(session, loopback, RecordingMailer())
         assert client.get("/api/v1/notifications", headers=as_user(outsider)).json()["items"] == []
 

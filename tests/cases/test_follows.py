@@ -11,20 +11,9 @@ from sqlalchemy.orm import Session
 from app.auth.models import UserAccount
 from app.orgs.models import Role, Visibility
 from tests.factories import make_case, make_org, make_user
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, post_update
 
 Headers = Callable[[UserAccount], dict[str, str]]
-
-
-def _post_update(
-    client: TestClient, case_id: object, headers: dict[str, str], **body: object
-) -> None:
-    r = client.post(
-        f"/api/v1/cases/{case_id}/updates",
-        json={"kind": "hearing", "occurred_on": "2026-11-30", "summary": "Heard.", **body},
-        headers=headers,
-    )
-    assert r.status_code == 201, r.text
 
 
 class TestFollows:
@@ -43,8 +32,8 @@ class TestFollows:
             client.put(f"/api/v1/cases/{case.id}/follow", headers=as_user(outsider)).status_code
             == 204
         )
-        _post_update(client, case.id, as_user(litigator), summary="Public hearing.")
-        _post_update(client, case.id, as_user(litigator), summary="Strategy.", internal=True)
+        post_update(client, case.id, as_user(litigator), summary="Public hearing.")
+        post_update(client, case.id, as_user(litigator), summary="Strategy.", internal=True)
         seen = client.get("/api/v1/me/followed-updates", headers=as_user(outsider)).json()
         assert [u["summary"] for u in seen] == ["Public hearing."]
         assert seen[0]["case_title"] == case.title
@@ -60,7 +49,7 @@ class TestFollows:
         case = make_case(session, org=owner, visibility=Visibility.network)
         outsider = make_user(session, member_of=make_org(session), role=Role.viewer)
         client.put(f"/api/v1/cases/{case.id}/follow", headers=as_user(outsider))
-        _post_update(client, case.id, as_user(litigator))
+        post_update(client, case.id, as_user(litigator))
         case.visibility = Visibility.private
         session.flush()
         assert client.get("/api/v1/me/followed-updates", headers=as_user(outsider)).json() == []
@@ -80,7 +69,7 @@ class TestFollows:
         litigator = make_user(session, member_of=owner, role=Role.litigator)
         case = make_case(session, org=owner)
         client.put(f"/api/v1/cases/{case.id}/follow", headers=as_user(litigator))
-        _post_update(client, case.id, as_user(litigator))
+        post_update(client, case.id, as_user(litigator))
         assert (
             client.delete(f"/api/v1/cases/{case.id}/follow", headers=as_user(litigator)).status_code
             == 204

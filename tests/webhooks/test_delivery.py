@@ -23,7 +23,7 @@ from app.webhooks import signing
 from app.webhooks.service import DELIVERY_TOPIC
 from tests.alerts.helpers import Receiver, serve_receiver, with_settings, work
 from tests.factories import make_case, make_org, make_user
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, post_update
 
 Headers = Callable[[UserAccount], dict[str, str]]
 
@@ -51,15 +51,6 @@ def _hook(client: TestClient, headers: dict[str, str], url: str, *events: str) -
     )
     assert r.status_code == 201, r.text
     return dict(r.json())
-
-
-def _touch(client: TestClient, case_id: object, headers: dict[str, str]) -> None:
-    r = client.post(
-        f"/api/v1/cases/{case_id}/updates",
-        json={"kind": "hearing", "occurred_on": "2026-12-01", "summary": "Heard."},
-        headers=headers,
-    )
-    assert r.status_code == 201, r.text
 
 
 class TestEndpoints:
@@ -114,7 +105,7 @@ class TestDelivery:
         admin = make_user(session, member_of=org, role=Role.admin)
         case = make_case(session, org=org, visibility=Visibility.private)
         hook = _hook(client, as_user(admin), receiver.url)
-        _touch(client, case.id, as_user(admin))
+        post_update(client, case.id, as_user(admin))
         work(session, loopback, LogMailer())
 
         [first] = receiver.received
@@ -155,7 +146,7 @@ class TestDelivery:
         admin = make_user(session, member_of=org, role=Role.admin)
         case = make_case(session, org=org)
         hook = _hook(client, as_user(admin), failing.url)
-        _touch(client, case.id, as_user(admin))
+        post_update(client, case.id, as_user(admin))
         now = utcnow()
         work(session, loopback, LogMailer(), now=now)  # the first attempt, with the event
         [message] = session.scalars(
@@ -179,7 +170,7 @@ class TestDelivery:
         assert [n["type"] for n in notes] == ["webhook.disabled"]
         assert failing.url in notes[0]["sentence"]
 
-        _touch(client, case.id, as_user(admin))
+        post_update(client, case.id, as_user(admin))
         work(session, loopback, LogMailer())
         assert len(failing.received) == 3  # a disabled endpoint receives nothing
         enabled = client.patch(
