@@ -217,6 +217,8 @@ def test_every_page(open_as: Open, base_url: str, language: str) -> None:
         "right": "/reference/rights/liberty_arbitrary_detention",
         "state": "/reference/states/ES",
         "account": "/account",
+        "notifications": "/notifications",
+        "alerts": "/subscriptions",
         "case-edit": f"{case_url}/edit",
         "not-found": "/no-such-page",
     }
