@@ -46,22 +46,16 @@ class SubscriptionCreate(Strict):
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> SubscriptionCreate:
-        needed = {
-            SubscriptionKind.case: self.case_id is not None,
-            SubscriptionKind.search: self.search is not None,
-            SubscriptionKind.open_case_wins: True,
-            SubscriptionKind.right_region: (self.right_id is None) != (self.provision is None),
-        }
-        if not needed[self.kind]:
-            raise ValueError(
-                {
-                    SubscriptionKind.case: "kind=case needs case_id",
-                    SubscriptionKind.search: "kind=search needs search",
-                    SubscriptionKind.open_case_wins: "",
-                    SubscriptionKind.right_region: "kind=right_region needs one of right_id "
-                    "and provision",
-                }[self.kind]
-            )
+        missing = {
+            SubscriptionKind.case: (self.case_id is None, "kind=case needs case_id"),
+            SubscriptionKind.search: (self.search is None, "kind=search needs search"),
+            SubscriptionKind.right_region: (
+                (self.right_id is None) == (self.provision is None),
+                "kind=right_region needs one of right_id and provision",
+            ),
+        }.get(self.kind, (False, ""))
+        if missing[0]:
+            raise ValueError(missing[1])
         return self
 
 
