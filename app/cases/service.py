@@ -743,8 +743,8 @@ def _emit_update(session: Session, case: LegalCase, update: CaseUpdate, now: dat
     events.emit(
         session, events.EventType.case_decision_recorded, case_id=case.id, data=data, now=now
     )
-    if not update.internal:
-        _favourable_news(session, case, now)
+    # The findings are the case's (its claims), whoever may read this entry.
+    _favourable_news(session, case, now)
 
 
 # ---------------------------------------------------------------- following
