@@ -134,5 +134,5 @@ def test_watermarks_screen_and_an_edited_case_is_matched_again(session: Session)
     helped, stats = reverse.cases_helped_by(session, _win(session, w["ngo"]).id, now=utcnow())
     assert (stats.screened_out, stats.matched) == (1, 1)
     assert [h.case_id for h in helped] == [w["mexico"].id]
-    mark = session.get(MatchWatermark, w["mexico"].id, populate_existing=True)
-    assert mark is not None and mark.threshold < 10.0  # refreshed by the match
+    refreshed = session.get(MatchWatermark, w["mexico"].id, populate_existing=True)
+    assert refreshed is not None and refreshed.threshold < 10.0  # refreshed by the match
