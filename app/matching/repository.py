@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     Text,
     Uuid,
+    and_,
     any_,
     bindparam,
     cast,
@@ -562,6 +563,24 @@ def term_queries(session: Session, *term_sets: Iterable[str]) -> list[TextQuery 
             else None
         )
     return out
+
+
+def bm25_of(q: TextQuery, case_id: Any) -> Any:
+    """The BM25 score of the case whose id is the column case_id, as a correlated scalar:
+    the query's terms looked up in that case's postings only (for hits already found)."""
+    terms = select(
+        func.unnest(_ints(q.term_ids)).label("term_id"),
+        func.unnest(_floats(q.weights)).label("w"),
+    ).subquery("query_terms")
+    p = CasePosting
+    norm = K1 * (1 - B) + (K1 * B / q.avgdl) * p.dl
+    bm25 = func.sum(terms.c.w * p.tf * (K1 + 1) / (p.tf + norm))
+    return (
+        select(bm25)
+        .select_from(terms)
+        .join(p, and_(p.term_id == terms.c.term_id, p.case_id == case_id))
+        .scalar_subquery()
+    )
 
 
 def bm25_scores(q: TextQuery, ids: Iterable[uuid.UUID] | None = None) -> Any:

@@ -382,12 +382,14 @@ def search(session: Session, principal: Principal, q: SearchQuery) -> SearchResu
     def rows(reading: Reading) -> Any:
         if not ranked:
             return select(*_FACET_COLUMNS, _sort_key(sort).label("sort_key"))
-        # Only a relevance sort ranks every hit; otherwise just the page is ranked.
-        scores = _bm25(reading).subquery("scores")
-        score = func.coalesce(scores.c.bm25, 0.0)
-        return select(*_FACET_COLUMNS, score.label("sort_key")).outerjoin(
-            scores, scores.c.case_id == LegalCase.id
-        )
+        # Only a relevance sort ranks every hit; otherwise just the page is ranked. Each hit
+        # is scored from its own postings: scoring every posting of the query's terms and
+        # joining would cost more than the search at 100,000 cases.
+        if reading.terms is None:
+            return select(*_FACET_COLUMNS, literal(0.0).label("sort_key"))
+        bm25 = match_repo.bm25_of(reading.terms, LegalCase.id)
+        score = cast(func.round(cast(func.coalesce(bm25, 0.0), Numeric), 6), Float)
+        return select(*_FACET_COLUMNS, score.label("sort_key"))
 
     branches = _branches(readings, conds, LegalCase.search_vector, rows)
     descending = sort is not SearchSort.importance and sort is not SearchSort.decided_asc
