@@ -12,7 +12,7 @@ from datetime import timedelta
 from app import db
 from app.alerts import service as alerts
 from app.config import Settings
-from app.core.crypto import load_keyring
+from app.core.crypto import Keyring, load_keyring
 from app.core.time import utcnow
 from app.deadlines import service as deadline_service
 from app.orgs import service as org_service
@@ -25,8 +25,8 @@ log = logging.getLogger("comity.worker")
 POLL_SECONDS = 0.5
 
 
-def handlers(settings: Settings) -> Mapping[str, outbox.Handler]:
-    keyring = load_keyring(settings)
+def handlers(settings: Settings, keyring: Keyring | None = None) -> Mapping[str, outbox.Handler]:
+    keyring = keyring or load_keyring(settings)
     return {
         outbox.MAIL_TOPIC: outbox.send_mail,
         deadline_service.REMINDER_TOPIC: deadline_service.remind,
@@ -41,13 +41,19 @@ def handlers(settings: Settings) -> Mapping[str, outbox.Handler]:
     }
 
 
-def drain(settings: Settings, *, mailer: Mailer | None = None, batch: int = 50) -> int:
+def drain(
+    settings: Settings,
+    *,
+    mailer: Mailer | None = None,
+    batch: int = 50,
+    keyring: Keyring | None = None,
+) -> int:
     """Handle every message due now, one transaction per batch, then the periodic jobs;
     returns how many messages were handled. Events that the jobs and handlers emit are
     handled in the same call."""
-    routes, mailer = handlers(settings), mailer or mailer_for(settings)
+    keyring = keyring or load_keyring(settings)
+    routes, mailer = handlers(settings, keyring), mailer or mailer_for(settings)
     first_retry = timedelta(seconds=settings.outbox_retry_seconds)
-    keyring = load_keyring(settings)
     total = 0
     while True:
         with db.session_scope() as session:
@@ -66,7 +72,8 @@ def drain(settings: Settings, *, mailer: Mailer | None = None, batch: int = 50) 
 
 
 def run(settings: Settings, *, stop: threading.Event, once: bool = False) -> int:
-    total = drain(settings)
+    keyring, mailer = load_keyring(settings), mailer_for(settings)  # once, not every poll
+    total = drain(settings, mailer=mailer, keyring=keyring)
     while not once and not stop.wait(POLL_SECONDS):
-        total += drain(settings)
+        total += drain(settings, mailer=mailer, keyring=keyring)
     return total

@@ -259,7 +259,3 @@ def claim_undigested(session: Session, user_id: uuid.UUID, rate: Rate) -> list[N
             .with_for_update(skip_locked=True)
         )
     )
-
-
-def user(session: Session, user_id: uuid.UUID) -> UserAccount | None:
-    return session.get(UserAccount, user_id)

@@ -31,6 +31,7 @@ from app.alerts.schemas import (
     SubscriptionPatch,
     SubscriptionRead,
 )
+from app.auth import repository as auth_repository
 from app.auth import service as auth_service
 from app.auth.principal import Principal
 from app.cases import policy as case_policy
@@ -662,7 +663,7 @@ def _digest(
     settings: Settings,
     keyring: Keyring,
 ) -> Mail | None:
-    user = repo.user(session, user_id)
+    user = auth_repository.user_by_id(session, user_id)
     principal = auth_service.principal_of(session, user_id, now)
     if user is None or principal is None:
         return None
